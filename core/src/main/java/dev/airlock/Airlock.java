@@ -1,0 +1,627 @@
+package dev.airlock;
+
+import dev.airlock.approval.ApprovalDecision;
+import dev.airlock.approval.ApprovalRequest;
+import dev.airlock.approval.Approver;
+import dev.airlock.audit.AuditEvent;
+import dev.airlock.audit.AuditSink;
+import dev.airlock.audit.JsonLinesAuditSink;
+import dev.airlock.policy.EffectRules;
+import dev.airlock.policy.Policy;
+import dev.airlock.policy.PolicyContext;
+import dev.airlock.policy.Vote;
+import dev.airlock.policy.Vote.Verdict;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chamber every tool call of an agent passes through: it is classified, checked against
+ * policies, sent to a person when it must be, and recorded in the audit log.
+ *
+ * <pre>{@code
+ * Airlock airlock = Airlock.builder()
+ *     .environment(Environment.production("orders-db"))
+ *     .environment(Environment.staging("orders-staging"))
+ *     .tool("refund_order", Effect.WRITE, "orders-db")
+ *     .approver(slackApprover)
+ *     .auditLog(Path.of("airlock-audit.jsonl"))
+ *     .build();
+ *
+ * Decision d = airlock.evaluate(call);                       // a preview; never throws for a refusal
+ * String out = airlock.execute(call, () -> tool.run(call));  // throws ToolCallRefusedException
+ * }</pre>
+ *
+ * <h2>The order of checks</h2>
+ *
+ * <ol>
+ *   <li>The {@linkplain #killSwitch() kill switch}: engaged for all agents or for the call's agent,
+ *       the call is denied before any other work ({@code KILL_SWITCH}).
+ *   <li>The environment: a call naming an environment that was not declared is denied ({@code
+ *       UNKNOWN_ENVIRONMENT}); one naming an environment its tool is not bound to, too ({@code
+ *       ENVIRONMENT_MISMATCH}).
+ *   <li>The effect: the tool's declared effect; a tool that declared none is {@link
+ *       Effect#UNKNOWN}.
+ *   <li>Every policy votes; the most restrictive vote wins ({@code DENY > NEEDS_APPROVAL > ALLOW})
+ *       and every reason is kept, the deciding ones first. A policy that throws or returns {@code
+ *       null} is a {@code DENY} ({@code POLICY_ERROR}). Unless the builder was given an {@link
+ *       EffectRules} of its own, {@link EffectRules#defaults()} votes too: an Airlock never allows
+ *       everything for want of rules.
+ *   <li>What needs approval is a {@code DENY} when no approver is configured ({@code
+ *       NO_APPROVER}).
+ *   <li>The decision is written to the audit log before anything else happens; if it cannot be
+ *       written, the call is denied ({@code AUDIT_UNAVAILABLE}).
+ * </ol>
+ *
+ * <p>{@link #evaluate(ToolCall)} stops there: it is a pure preview that asks no person and spends
+ * no budget. {@link #execute(ToolCall, ToolAction)} goes on: it asks the approver when a person
+ * must approve, runs the tool only on an allow, and records the outcome.
+ *
+ * <p>An {@code Airlock} is immutable once built and safe for concurrent use. Close it to release
+ * an audit log it opened itself ({@link Builder#auditLog(Path)}).
+ */
+public final class Airlock implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Airlock.class);
+  private static final String AIRLOCK = "airlock";
+
+  private final Map<String, Environment> environments;
+  private final Map<String, ToolSpec> tools;
+  private final List<Policy> policies;
+  private final Approver approver;
+  private final TimeLimiter approvalTimeLimiter;
+  private final AuditSink audit;
+  private final boolean ownsAudit;
+  private final boolean allowReadsWhenAuditFails;
+  private final KillSwitch killSwitch;
+
+  private Airlock(Builder b, AuditSink audit, boolean ownsAudit) {
+    this.environments = Map.copyOf(b.environments);
+    this.tools = Map.copyOf(b.tools);
+    List<Policy> all = new ArrayList<>();
+    if (b.policies.stream().noneMatch(EffectRules.class::isInstance)) {
+      all.add(EffectRules.defaults());
+    }
+    all.addAll(b.policies);
+    this.policies = List.copyOf(all);
+    this.approver = b.approver;
+    this.approvalTimeLimiter = TimeLimiter.of(
+        "airlock-approval",
+        TimeLimiterConfig.custom()
+            .timeoutDuration(
+                b.approvalTimeout != null ? b.approvalTimeout : Builder.DEFAULT_APPROVAL_TIMEOUT)
+            .cancelRunningFuture(true)
+            .build());
+    this.audit = audit;
+    this.ownsAudit = ownsAudit;
+    this.allowReadsWhenAuditFails = b.allowReadsWhenAuditFails;
+    this.killSwitch = new AuditedKillSwitch(
+        b.killSwitch != null ? b.killSwitch : KillSwitch.inMemory(), audit);
+  }
+
+  /**
+   * Starts building an Airlock.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Decides what would happen to a call, without running it: a pure preview that asks no person,
+   * spends no budget and never throws for a refusal. The decision is recorded in the audit log.
+   *
+   * @param call the call
+   * @return {@link Decision.Allow}, {@link Decision.Deny} or {@link Decision.NeedsApproval}
+   * @throws NullPointerException if {@code call} is null
+   */
+  public Decision evaluate(ToolCall call) {
+    Checks.notNull(call, "call");
+    return recorded(call, decide(call), "evaluate");
+  }
+
+  /**
+   * Runs a tool call through the whole flow: decides, asks the approver when a person must
+   * approve, runs {@code tool} only when the call is allowed, and records each step.
+   *
+   * @param call the call
+   * @param tool the work behind the tool
+   * @param <T> what the tool returns
+   * @return what the tool returned
+   * @throws NullPointerException if an argument is null
+   * @throws ToolCallRefusedException if the call may not run; it carries the decision, and its
+   *     {@link ToolCallRefusedException#modelMessage()} is the text to hand the model
+   * @throws ToolExecutionException if the tool threw a checked exception (its cause); unchecked
+   *     exceptions from the tool are rethrown as they are
+   */
+  public <T> T execute(ToolCall call, ToolAction<T> tool) {
+    Checks.notNull(call, "call");
+    Checks.notNull(tool, "tool");
+    Decision decision = recorded(call, decide(call), "execute");
+    if (decision instanceof Decision.NeedsApproval pending) {
+      decision = askApprover(call, pending);
+    }
+    if (!decision.isAllowed()) {
+      throw new ToolCallRefusedException(call.tool(), decision);
+    }
+    return run(call, decision, tool);
+  }
+
+  /**
+   * Returns the kill switch. Every change is recorded in the audit log after it takes effect; a
+   * failing audit log never keeps it from taking effect.
+   *
+   * @return the kill switch
+   */
+  public KillSwitch killSwitch() {
+    return killSwitch;
+  }
+
+  /**
+   * Closes the audit log if this Airlock opened it ({@link Builder#auditLog(Path)}); a sink given
+   * with {@link Builder#auditSink(AuditSink)} stays open, as its owner's.
+   */
+  @Override
+  public void close() {
+    if (ownsAudit) {
+      audit.close();
+    }
+  }
+
+  private Decision decide(ToolCall call) {
+    String id = UUID.randomUUID().toString();
+    ToolSpec spec = tools.get(call.tool());
+    Effect effect = spec != null ? spec.effect() : Effect.UNKNOWN;
+
+    Optional<KillSwitch.Engagement> engagement;
+    try {
+      engagement = killSwitch.engagementFor(call.agent());
+    } catch (RuntimeException e) {
+      log.warn("Kill switch could not be read; denying the call", e);
+      return deny(id, call, effect, ReasonCode.KILL_SWITCH, "kill-switch",
+          "the kill switch could not be read, so no agent may proceed");
+    }
+    if (engagement.isPresent()) {
+      KillSwitch.Engagement e = engagement.get();
+      String who = e.isGlobal() ? "all agents are" : "agent '" + call.agent() + "' is";
+      return deny(id, call, effect, ReasonCode.KILL_SWITCH, "kill-switch",
+          who + " stopped by the kill switch since " + e.at() + "; a person must release it");
+    }
+
+    Environment environment = environments.get(call.environment());
+    if (environment == null) {
+      return deny(id, call, effect, ReasonCode.UNKNOWN_ENVIRONMENT, AIRLOCK,
+          "environment '" + call.environment() + "' is not declared in Airlock");
+    }
+    if (spec != null && !spec.isBoundTo(call.environment())) {
+      return deny(id, call, effect, ReasonCode.ENVIRONMENT_MISMATCH, AIRLOCK,
+          "tool '" + call.tool() + "' is bound to " + spec.environments() + ", not to '"
+              + call.environment() + "'");
+    }
+
+    Decision decision = vote(id, call, new PolicyContext(environment, effect));
+    if (decision instanceof Decision.NeedsApproval && approver == null) {
+      List<Reason> reasons = new ArrayList<>();
+      reasons.add(new Reason(ReasonCode.NO_APPROVER, AIRLOCK,
+          effect + " on '" + environment.name() + "' needs a person's approval, and no approver"
+              + " is configured"));
+      reasons.addAll(decision.reasons());
+      decision = new Decision.Deny(id, call.callId(), effect, reasons);
+    }
+    log.debug("Decision {} for call {} ({} on {}): {}", id, call.callId(), call.tool(),
+        call.environment(), AuditRecords.kind(decision));
+    return decision;
+  }
+
+  private Decision vote(String id, ToolCall call, PolicyContext context) {
+    Map<Verdict, List<Reason>> byVerdict = new LinkedHashMap<>();
+    Verdict strictest = Verdict.ABSTAIN;
+    for (Policy policy : policies) {
+      String name = policyName(policy);
+      Vote vote = castVote(policy, name, call, context);
+      if (vote.verdict() == Verdict.ABSTAIN) {
+        continue;
+      }
+      byVerdict.computeIfAbsent(vote.verdict(), v -> new ArrayList<>())
+          .add(new Reason(vote.code(), name, vote.message()));
+      if (vote.verdict().isStricterThan(strictest)) {
+        strictest = vote.verdict();
+      }
+    }
+    if (strictest == Verdict.ABSTAIN) {
+      return deny(id, call, context.effect(), ReasonCode.POLICY_ERROR, AIRLOCK,
+          "no policy voted on this call");
+    }
+    List<Reason> reasons = new ArrayList<>(byVerdict.get(strictest));
+    for (Verdict verdict : List.of(Verdict.DENY, Verdict.NEEDS_APPROVAL, Verdict.ALLOW)) {
+      if (verdict != strictest) {
+        reasons.addAll(byVerdict.getOrDefault(verdict, List.of()));
+      }
+    }
+    return switch (strictest) {
+      case ALLOW -> new Decision.Allow(id, call.callId(), context.effect(), reasons);
+      case NEEDS_APPROVAL -> new Decision.NeedsApproval(id, call.callId(), context.effect(), reasons);
+      default -> new Decision.Deny(id, call.callId(), context.effect(), reasons);
+    };
+  }
+
+  private static Vote castVote(Policy policy, String name, ToolCall call, PolicyContext context) {
+    try {
+      Vote vote = policy.vote(call, context);
+      if (vote != null) {
+        return vote;
+      }
+      log.warn("Policy '{}' returned null instead of a vote; denying the call", name);
+      return Vote.deny(ReasonCode.POLICY_ERROR, "policy '" + name + "' gave no vote");
+    } catch (Throwable e) {
+      if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+        throw (VirtualMachineError) e;
+      }
+      log.warn("Policy '{}' failed; denying the call", name, e);
+      return Vote.deny(ReasonCode.POLICY_ERROR,
+          "policy '" + name + "' failed (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private static String policyName(Policy policy) {
+    try {
+      String name = policy.name();
+      return name == null || name.isBlank() ? "custom-policy" : name;
+    } catch (RuntimeException e) {
+      return "custom-policy";
+    }
+  }
+
+  private Decision recorded(ToolCall call, Decision decision, String phase) {
+    return appendOrDeny(AuditRecords.evaluation(phase, call, decision), call, decision);
+  }
+
+  /** Writes an event that must precede the next step; if it cannot be written, the call stops. */
+  private Decision appendOrDeny(AuditEvent event, ToolCall call, Decision decision) {
+    try {
+      audit.append(event);
+      return decision;
+    } catch (RuntimeException e) {
+      if (allowReadsWhenAuditFails && decision.isAllowed() && decision.effect() == Effect.READ) {
+        log.warn("Audit log unavailable; letting read {} through as configured", decision.id(), e);
+        return decision;
+      }
+      log.warn("Audit log unavailable; denying call {}", call.callId(), e);
+      List<Reason> reasons = new ArrayList<>();
+      reasons.add(new Reason(ReasonCode.AUDIT_UNAVAILABLE, "audit",
+          "the audit log cannot record this call, and nothing runs that cannot be recorded"));
+      reasons.addAll(decision.reasons());
+      return new Decision.Deny(decision.id(), call.callId(), decision.effect(), reasons);
+    }
+  }
+
+  private Decision askApprover(ToolCall call, Decision.NeedsApproval pending) {
+    ApprovalRequest request = new ApprovalRequest(pending.id(), call,
+        environments.get(call.environment()), pending.effect(), pending.reasons());
+    ApprovalDecision answer;
+    try {
+      answer = approvalTimeLimiter.executeFutureSupplier(
+          () -> approver.request(request).toCompletableFuture());
+    } catch (TimeoutException e) {
+      return approvalOutcome(call, pending, "TIMEOUT", null, null, ReasonCode.APPROVAL_TIMEOUT,
+          "no person answered within " + approvalTimeLimiter.getTimeLimiterConfig()
+              .getTimeoutDuration());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return approvalOutcome(call, pending, "ERROR", null, null, ReasonCode.APPROVER_ERROR,
+          "waiting for a person's approval was interrupted");
+    } catch (Exception e) {
+      log.warn("Approver failed for request {}; denying the call", pending.id(), e);
+      return approvalOutcome(call, pending, "ERROR", null, null, ReasonCode.APPROVER_ERROR,
+          "the approver failed, so the call was not approved");
+    }
+    if (answer == null) {
+      return approvalOutcome(call, pending, "ERROR", null, null, ReasonCode.APPROVER_ERROR,
+          "the approver gave no answer");
+    }
+    if (answer.by().equals(call.agent())) {
+      return approvalOutcome(call, pending, "SELF_APPROVAL", answer.by(), answer.comment(),
+          ReasonCode.SELF_APPROVAL, "the agent '" + call.agent() + "' may not approve its own call");
+    }
+    if (!answer.approved()) {
+      String comment = answer.comment() == null ? "" : ": " + answer.comment();
+      return approvalOutcome(call, pending, "REJECTED", answer.by(), answer.comment(),
+          ReasonCode.APPROVAL_REJECTED, "a person rejected the call" + comment);
+    }
+    List<Reason> reasons = new ArrayList<>();
+    reasons.add(new Reason(ReasonCode.APPROVED, "approver", "approved by " + answer.by()));
+    reasons.addAll(pending.reasons());
+    Decision allow = new Decision.Allow(pending.id(), call.callId(), pending.effect(), reasons);
+    return appendOrDeny(
+        AuditRecords.approval(call, pending.id(), "APPROVED", answer.by(), answer.comment(), allow),
+        call, allow);
+  }
+
+  private Decision approvalOutcome(ToolCall call, Decision.NeedsApproval pending, String outcome,
+      String by, String comment, ReasonCode code, String message) {
+    List<Reason> reasons = new ArrayList<>();
+    reasons.add(new Reason(code, "approver", message));
+    reasons.addAll(pending.reasons());
+    Decision deny = new Decision.Deny(pending.id(), call.callId(), pending.effect(), reasons);
+    return appendOrDeny(
+        AuditRecords.approval(call, pending.id(), outcome, by, comment, deny), call, deny);
+  }
+
+  private <T> T run(ToolCall call, Decision decision, ToolAction<T> tool) {
+    long start = System.nanoTime();
+    try {
+      T result = tool.run();
+      recordOutcome(call, decision, start, null);
+      return result;
+    } catch (RuntimeException e) {
+      recordOutcome(call, decision, start, e);
+      throw e;
+    } catch (Exception e) {
+      recordOutcome(call, decision, start, e);
+      throw new ToolExecutionException(call.tool(), e);
+    } catch (Error e) {
+      recordOutcome(call, decision, start, e);
+      throw e;
+    }
+  }
+
+  private void recordOutcome(ToolCall call, Decision decision, long start, Throwable error) {
+    long micros = (System.nanoTime() - start) / 1_000;
+    try {
+      audit.append(AuditRecords.execution(call, decision, micros, error));
+    } catch (RuntimeException e) {
+      // The tool has already run: the outcome cannot be undone, only reported loudly.
+      log.error("Outcome of call {} (decision {}) could not be written to the audit log",
+          call.callId(), decision.id(), e);
+    }
+  }
+
+  private static Decision deny(String id, ToolCall call, Effect effect, ReasonCode code,
+      String policy, String message) {
+    return new Decision.Deny(id, call.callId(), effect, List.of(new Reason(code, policy, message)));
+  }
+
+  /**
+   * Builds an {@link Airlock}. Each setting may be set once (a second call fails, quoting the
+   * first); {@link #build()} copies the state, so a builder can be reused. Not thread-safe.
+   */
+  public static final class Builder {
+    private static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Map<String, Environment> environments = new LinkedHashMap<>();
+    private final Map<String, ToolSpec> tools = new LinkedHashMap<>();
+    private final List<Policy> policies = new ArrayList<>();
+    private Approver approver;
+    private Duration approvalTimeout;
+    private AuditSink auditSink;
+    private Path auditLog;
+    private KillSwitch killSwitch;
+    private boolean allowReadsWhenAuditFails;
+
+    private Builder() {}
+
+    /**
+     * Declares an environment that calls may name.
+     *
+     * @param environment the environment
+     * @return this builder
+     * @throws NullPointerException if {@code environment} is null
+     * @throws IllegalStateException if an environment of that name was already declared
+     */
+    public Builder environment(Environment environment) {
+      Checks.notNull(environment, "environment");
+      Environment earlier = environments.putIfAbsent(environment.name(), environment);
+      if (earlier != null) {
+        throw new IllegalStateException(
+            "environment '" + environment.name() + "' was already declared as " + earlier);
+      }
+      return this;
+    }
+
+    /**
+     * Registers a tool with the effect it declares and, optionally, the environments it is bound
+     * to. A call of the tool on any other environment is denied ({@code ENVIRONMENT_MISMATCH}). A
+     * tool that is never registered has the effect {@link Effect#UNKNOWN}.
+     *
+     * @param name the tool's name
+     * @param effect what the tool does, e.g. {@link Effect#WRITE} for {@code refund_order}
+     * @param environments the environments it is bound to; none means any declared environment
+     * @return this builder
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if a name is blank
+     * @throws IllegalStateException if the tool was already registered
+     */
+    public Builder tool(String name, Effect effect, String... environments) {
+      Checks.notBlank(name, "name");
+      Checks.notNull(effect, "effect");
+      Checks.notNull(environments, "environments");
+      for (String environment : environments) {
+        Checks.notBlank(environment, "environment");
+      }
+      ToolSpec spec = new ToolSpec(name, effect, new HashSet<>(Arrays.asList(environments)));
+      ToolSpec earlier = tools.putIfAbsent(name, spec);
+      if (earlier != null) {
+        throw new IllegalStateException("tool '" + name + "' was already registered with effect "
+            + earlier.effect() + " on " + earlier.environments());
+      }
+      return this;
+    }
+
+    /**
+     * Adds a policy, which votes on every call. An {@link EffectRules} added here replaces the
+     * default one.
+     *
+     * @param policy the policy
+     * @return this builder
+     * @throws NullPointerException if {@code policy} is null
+     */
+    public Builder policy(Policy policy) {
+      policies.add(Checks.notNull(policy, "policy"));
+      return this;
+    }
+
+    /**
+     * Adds a policy under a name, usually a lambda.
+     *
+     * @param name the name reasons and audit events show
+     * @param policy the policy
+     * @return this builder
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public Builder policy(String name, Policy policy) {
+      return policy(Policy.named(name, policy));
+    }
+
+    /**
+     * Sets the human gate for calls that need a person's approval. Without one, such calls are
+     * denied ({@code NO_APPROVER}).
+     *
+     * @param approver the approver
+     * @return this builder
+     * @throws NullPointerException if {@code approver} is null
+     * @throws IllegalStateException if an approver was already set
+     */
+    public Builder approver(Approver approver) {
+      Checks.notNull(approver, "approver");
+      if (this.approver != null) {
+        throw new IllegalStateException("approver was already set to " + this.approver);
+      }
+      this.approver = approver;
+      return this;
+    }
+
+    /**
+     * Sets how long {@link Airlock#execute(ToolCall, ToolAction)} waits for a person's answer
+     * before denying the call ({@code APPROVAL_TIMEOUT}); 5 minutes by default.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalStateException if the timeout was already set
+     */
+    public Builder approvalTimeout(Duration timeout) {
+      Checks.notNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, but was " + timeout);
+      }
+      if (approvalTimeout != null) {
+        throw new IllegalStateException("approvalTimeout was already set to " + approvalTimeout);
+      }
+      this.approvalTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Records every step in a hash-chained JSON Lines file, opened by {@link #build()} and closed
+     * by {@link Airlock#close()}. Either this or {@link #auditSink(AuditSink)} is required.
+     *
+     * @param file the log file; created if missing, continued if it exists
+     * @return this builder
+     * @throws NullPointerException if {@code file} is null
+     * @throws IllegalStateException if an audit log or sink was already set
+     */
+    public Builder auditLog(Path file) {
+      Checks.notNull(file, "file");
+      checkNoAudit();
+      this.auditLog = file;
+      return this;
+    }
+
+    /**
+     * Records every step in the given sink, which the caller owns and closes. Either this or
+     * {@link #auditLog(Path)} is required.
+     *
+     * @param sink the sink
+     * @return this builder
+     * @throws NullPointerException if {@code sink} is null
+     * @throws IllegalStateException if an audit log or sink was already set
+     */
+    public Builder auditSink(AuditSink sink) {
+      Checks.notNull(sink, "sink");
+      checkNoAudit();
+      this.auditSink = sink;
+      return this;
+    }
+
+    /**
+     * Lets calls that are allowed and only read run while the audit log cannot be written
+     * (logged at WARN); off by default, when such calls are denied like every other.
+     *
+     * @param allow whether reads may run unrecorded
+     * @return this builder
+     */
+    public Builder allowReadsWhenAuditFails(boolean allow) {
+      this.allowReadsWhenAuditFails = allow;
+      return this;
+    }
+
+    /**
+     * Replaces the in-memory kill switch, e.g. with one shared by every instance through a
+     * database.
+     *
+     * @param killSwitch the switch
+     * @return this builder
+     * @throws NullPointerException if {@code killSwitch} is null
+     * @throws IllegalStateException if a kill switch was already set
+     */
+    public Builder killSwitch(KillSwitch killSwitch) {
+      Checks.notNull(killSwitch, "killSwitch");
+      if (this.killSwitch != null) {
+        throw new IllegalStateException("killSwitch was already set to " + this.killSwitch);
+      }
+      this.killSwitch = killSwitch;
+      return this;
+    }
+
+    /**
+     * Builds the Airlock, opening the audit log if one was named.
+     *
+     * @return the Airlock
+     * @throws IllegalStateException if no environment or no audit log was set, or a tool is bound
+     *     to an environment that was not declared
+     * @throws dev.airlock.audit.AuditException if the audit log cannot be opened
+     */
+    public Airlock build() {
+      if (environments.isEmpty()) {
+        throw new IllegalStateException(
+            "no environment declared: add one with environment(Environment.production(\"…\"))");
+      }
+      for (ToolSpec spec : tools.values()) {
+        for (String environment : spec.environments()) {
+          if (!environments.containsKey(environment)) {
+            throw new IllegalStateException("tool '" + spec.name() + "' is bound to environment '"
+                + environment + "', which is not declared; declared: " + environments.keySet());
+          }
+        }
+      }
+      if (auditSink == null && auditLog == null) {
+        throw new IllegalStateException("no audit log: call auditLog(Path) or auditSink(AuditSink);"
+            + " Airlock records every call it lets through");
+      }
+      return auditSink != null
+          ? new Airlock(this, auditSink, false)
+          : new Airlock(this, JsonLinesAuditSink.builder(auditLog).build(), true);
+    }
+
+    private void checkNoAudit() {
+      if (auditSink != null || auditLog != null) {
+        throw new IllegalStateException("the audit log was already set to "
+            + (auditSink != null ? auditSink : auditLog));
+      }
+    }
+  }
+}

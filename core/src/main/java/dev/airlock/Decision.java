@@ -1,0 +1,157 @@
+package dev.airlock;
+
+import java.util.List;
+
+/**
+ * What Airlock decided about one {@link ToolCall}: {@link Allow}, {@link Deny} or {@link
+ * NeedsApproval}.
+ *
+ * <p>Every decision keeps every reason its policies gave, the deciding ones first: for a {@code
+ * Deny}, the reasons that denied; for a {@code NeedsApproval}, the ones that asked for a person.
+ * A refusal is a value, not an error: {@link Airlock#evaluate(ToolCall)} returns it, and {@link
+ * Airlock#execute(ToolCall, ToolAction)} throws it inside a {@link ToolCallRefusedException}.
+ *
+ * <pre>{@code
+ * Decision d = airlock.evaluate(call);
+ * if (!d.isAllowed()) {
+ *   return d.refusalMessage(); // the text a model reads
+ * }
+ * }</pre>
+ *
+ * <p>Decisions are immutable and thread-safe.
+ */
+public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision.NeedsApproval {
+
+  /**
+   * Returns this decision's unique id, which audit events and approval requests refer to.
+   *
+   * @return the id
+   */
+  String id();
+
+  /**
+   * Returns the id of the call this decision is about.
+   *
+   * @return the call's id
+   */
+  String callId();
+
+  /**
+   * Returns the effect the decision judged: the tool's declared effect, or for SQL the analysed one.
+   *
+   * @return the effect
+   */
+  Effect effect();
+
+  /**
+   * Returns every reason given, the deciding ones first.
+   *
+   * @return an unmodifiable list, never empty
+   */
+  List<Reason> reasons();
+
+  /**
+   * Tells whether the call may run.
+   *
+   * @return {@code true} only for {@link Allow}
+   */
+  default boolean isAllowed() {
+    return this instanceof Allow;
+  }
+
+  /**
+   * Returns the reason that decided: the first of {@link #reasons()}.
+   *
+   * @return the deciding reason
+   */
+  default Reason primaryReason() {
+    return reasons().get(0);
+  }
+
+  /**
+   * Returns the text a model reads when the call is refused, in Airlock's one format: {@code
+   * "Refused by Airlock (<policy>, <REASON_CODE>): <why>. <what happens next>"}.
+   *
+   * @return the refusal text, or for an {@link Allow} a one-line summary
+   */
+  String refusalMessage();
+
+  /**
+   * The call may run.
+   *
+   * @param id the decision's id
+   * @param callId the call's id
+   * @param effect the judged effect
+   * @param reasons every reason given, never empty
+   */
+  record Allow(String id, String callId, Effect effect, List<Reason> reasons) implements Decision {
+    /**
+     * Validates the components and copies the reasons.
+     *
+     * @throws NullPointerException if any component is null
+     * @throws IllegalArgumentException if an id is blank or there is no reason
+     */
+    public Allow {
+      reasons = DecisionTexts.checked(id, callId, effect, reasons);
+    }
+
+    @Override
+    public String refusalMessage() {
+      return "Allowed by Airlock (" + primaryReason().policy() + ", " + primaryReason().code() + ")";
+    }
+  }
+
+  /**
+   * The call may not run.
+   *
+   * @param id the decision's id
+   * @param callId the call's id
+   * @param effect the judged effect
+   * @param reasons every reason given, the denying ones first; never empty
+   */
+  record Deny(String id, String callId, Effect effect, List<Reason> reasons) implements Decision {
+    /**
+     * Validates the components and copies the reasons.
+     *
+     * @throws NullPointerException if any component is null
+     * @throws IllegalArgumentException if an id is blank or there is no reason
+     */
+    public Deny {
+      reasons = DecisionTexts.checked(id, callId, effect, reasons);
+    }
+
+    @Override
+    public String refusalMessage() {
+      return DecisionTexts.refusal(
+          primaryReason(), "It was not run. Do not retry this another way; tell the user why.");
+    }
+  }
+
+  /**
+   * The call may run only once a person approves it.
+   *
+   * @param id the decision's id
+   * @param callId the call's id
+   * @param effect the judged effect
+   * @param reasons every reason given, the ones asking for approval first; never empty
+   */
+  record NeedsApproval(String id, String callId, Effect effect, List<Reason> reasons)
+      implements Decision {
+    /**
+     * Validates the components and copies the reasons.
+     *
+     * @throws NullPointerException if any component is null
+     * @throws IllegalArgumentException if an id is blank or there is no reason
+     */
+    public NeedsApproval {
+      reasons = DecisionTexts.checked(id, callId, effect, reasons);
+    }
+
+    @Override
+    public String refusalMessage() {
+      return DecisionTexts.refusal(
+          primaryReason(),
+          "It has not run; a person must approve it first. Do not retry this another way.");
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.airlock;
+
+import java.util.regex.Pattern;
+
+/**
+ * A stable, machine-readable code for why a decision was made, such as {@code KILL_SWITCH}.
+ *
+ * <p>An open value type: the constants below are Airlock's own codes, and a team's own policies
+ * name theirs with {@link #of(String)}. Two codes are equal when their names are equal. Names are
+ * upper snake case, so they read the same in logs, audit events and the text a model sees.
+ *
+ * <pre>{@code
+ * ReasonCode OUTSIDE_HOURS = ReasonCode.of("OUTSIDE_BUSINESS_HOURS");
+ * }</pre>
+ *
+ * @param name the code, upper snake case, e.g. {@code "NEEDS_APPROVAL"}
+ */
+public record ReasonCode(String name) {
+  private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9]*(_[A-Z0-9]+)*");
+
+  /** The kill switch is engaged for every agent or for this call's agent. */
+  public static final ReasonCode KILL_SWITCH = new ReasonCode("KILL_SWITCH");
+  /** The call names an environment that was not declared on the builder. */
+  public static final ReasonCode UNKNOWN_ENVIRONMENT = new ReasonCode("UNKNOWN_ENVIRONMENT");
+  /** The call names an environment its tool is not bound to. */
+  public static final ReasonCode ENVIRONMENT_MISMATCH = new ReasonCode("ENVIRONMENT_MISMATCH");
+  /** A policy threw instead of voting; Airlock counts that as a refusal. */
+  public static final ReasonCode POLICY_ERROR = new ReasonCode("POLICY_ERROR");
+  /** The call's effect is allowed on its environment. */
+  public static final ReasonCode EFFECT_ALLOWED = new ReasonCode("EFFECT_ALLOWED");
+  /** The call's effect needs a person's approval on its environment. */
+  public static final ReasonCode NEEDS_APPROVAL = new ReasonCode("NEEDS_APPROVAL");
+  /** The call's effect is never allowed on its environment. */
+  public static final ReasonCode EFFECT_DENIED = new ReasonCode("EFFECT_DENIED");
+  /** The allowlist lets this agent call this tool on this environment. */
+  public static final ReasonCode ALLOWLISTED = new ReasonCode("ALLOWLISTED");
+  /** The allowlist does not let this agent call this tool on this environment. */
+  public static final ReasonCode NOT_ALLOWLISTED = new ReasonCode("NOT_ALLOWLISTED");
+  /** The call needs approval, but no approver is configured. */
+  public static final ReasonCode NO_APPROVER = new ReasonCode("NO_APPROVER");
+  /** A person approved the call. */
+  public static final ReasonCode APPROVED = new ReasonCode("APPROVED");
+  /** A person rejected the call. */
+  public static final ReasonCode APPROVAL_REJECTED = new ReasonCode("APPROVAL_REJECTED");
+  /** No answer came from the approver in time. */
+  public static final ReasonCode APPROVAL_TIMEOUT = new ReasonCode("APPROVAL_TIMEOUT");
+  /** The approver failed instead of answering. */
+  public static final ReasonCode APPROVER_ERROR = new ReasonCode("APPROVER_ERROR");
+  /** The approval came from the agent's own principal, which may never approve its own call. */
+  public static final ReasonCode SELF_APPROVAL = new ReasonCode("SELF_APPROVAL");
+  /** The audit log could not record the call, so it may not run. */
+  public static final ReasonCode AUDIT_UNAVAILABLE = new ReasonCode("AUDIT_UNAVAILABLE");
+
+  /**
+   * Validates the name.
+   *
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} is not upper snake case
+   */
+  public ReasonCode {
+    Checks.notNull(name, "name");
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "name must be upper snake case such as OUTSIDE_BUSINESS_HOURS, but was '" + name + "'");
+    }
+  }
+
+  /**
+   * Returns the code with this name; for a team's own policies.
+   *
+   * @param name the code, upper snake case
+   * @return the code
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} is not upper snake case
+   */
+  public static ReasonCode of(String name) {
+    return new ReasonCode(name);
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

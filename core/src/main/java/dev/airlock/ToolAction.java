@@ -1,0 +1,18 @@
+package dev.airlock;
+
+/**
+ * The work behind a tool, which {@link Airlock#execute(ToolCall, ToolAction)} runs only once the
+ * call is allowed.
+ *
+ * @param <T> what the tool returns
+ */
+@FunctionalInterface
+public interface ToolAction<T> {
+  /**
+   * Runs the tool.
+   *
+   * @return the tool's result
+   * @throws Exception whatever the tool throws; Airlock records it and rethrows it unchecked
+   */
+  T run() throws Exception;
+}

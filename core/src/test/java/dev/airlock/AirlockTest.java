@@ -1,0 +1,430 @@
+package dev.airlock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.airlock.approval.ApprovalDecision;
+import dev.airlock.approval.Approver;
+import dev.airlock.policy.EffectRules;
+import dev.airlock.policy.EnvironmentAllowlist;
+import dev.airlock.policy.Vote;
+import dev.airlock.policy.Vote.Verdict;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class AirlockTest {
+  private final RecordingAuditSink audit = new RecordingAuditSink();
+  private final AtomicInteger runs = new AtomicInteger();
+
+  private Airlock.Builder builder() {
+    return Airlock.builder()
+        .environment(Environment.production("prod"))
+        .environment(Environment.staging("staging"))
+        .environment(Environment.replica("replica"))
+        .environment(Environment.development("dev"))
+        .tool("read_orders", Effect.READ)
+        .tool("refund_order", Effect.WRITE)
+        .tool("drop_table", Effect.DESTRUCTIVE)
+        .tool("grant_role", Effect.PRIVILEGE)
+        .tool("staging_only", Effect.WRITE, "staging")
+        .auditSink(audit);
+  }
+
+  private static ToolCall call(String tool, String environment) {
+    return ToolCall.builder(tool).environment(environment).agent("bot").build();
+  }
+
+  private String run() {
+    runs.incrementAndGet();
+    return "done";
+  }
+
+  @Test
+  void readOnProductionIsAllowedAndRuns() {
+    Airlock airlock = builder().build();
+
+    assertThat(airlock.execute(call("read_orders", "prod"), this::run)).isEqualTo("done");
+
+    assertThat(runs).hasValue(1);
+    assertThat(audit.types()).containsExactly("evaluation", "execution");
+  }
+
+  @Test
+  void unknownEnvironmentIsDenied() {
+    Decision d = builder().build().evaluate(call("read_orders", "prod-eu"));
+
+    assertThat(d).isInstanceOf(Decision.Deny.class);
+    assertThat(d.primaryReason().code()).isEqualTo(ReasonCode.UNKNOWN_ENVIRONMENT);
+    assertThat(d.refusalMessage()).contains("prod-eu");
+  }
+
+  @Test
+  void toolCalledOutsideItsBoundEnvironmentIsDenied() {
+    Decision d = builder().build().evaluate(call("staging_only", "dev"));
+
+    assertThat(d.primaryReason().code()).isEqualTo(ReasonCode.ENVIRONMENT_MISMATCH);
+    assertThat(builder().build().evaluate(call("staging_only", "staging")).isAllowed()).isTrue();
+  }
+
+  @Test
+  void unregisteredToolIsUnknownAndDeniedEverywhere() {
+    Airlock airlock = builder().build();
+
+    for (String env : new String[] {"prod", "staging", "replica", "dev"}) {
+      Decision d = airlock.evaluate(call("mystery", env));
+      assertThat(d.effect()).isEqualTo(Effect.UNKNOWN);
+      assertThat(d).as(env).isInstanceOf(Decision.Deny.class);
+    }
+  }
+
+  @Test
+  void killSwitchDeniesBeforeEverythingElse() {
+    AtomicInteger policyRuns = new AtomicInteger();
+    Airlock airlock = builder()
+        .policy("counting", (call, context) -> {
+          policyRuns.incrementAndGet();
+          return Vote.abstain();
+        })
+        .build();
+    airlock.killSwitch().engage("incident 42", "oncall");
+
+    Decision unknownEnv = airlock.evaluate(call("read_orders", "nowhere"));
+    Decision read = airlock.evaluate(call("read_orders", "prod"));
+
+    assertThat(unknownEnv.primaryReason().code()).isEqualTo(ReasonCode.KILL_SWITCH);
+    assertThat(read.reasons()).extracting(Reason::code).containsExactly(ReasonCode.KILL_SWITCH);
+    assertThat(audit.types()).startsWith("kill-switch");
+    assertThat(policyRuns).hasValue(0);
+  }
+
+  @Test
+  void killSwitchForOneAgentStopsOnlyThatAgent() {
+    Airlock airlock = builder().build();
+    airlock.killSwitch().engageForAgent("bot", "misbehaving", "oncall");
+
+    ToolCall other = ToolCall.builder("read_orders").environment("prod").agent("analyst").build();
+    assertThat(airlock.evaluate(call("read_orders", "prod")).primaryReason().code())
+        .isEqualTo(ReasonCode.KILL_SWITCH);
+    assertThat(airlock.evaluate(other).isAllowed()).isTrue();
+
+    airlock.killSwitch().releaseForAgent("bot", "oncall");
+    assertThat(airlock.evaluate(call("read_orders", "prod")).isAllowed()).isTrue();
+  }
+
+  @Test
+  void unreadableKillSwitchDenies() {
+    KillSwitch broken = new KillSwitch() {
+      @Override public void engage(String reason, String by) {}
+      @Override public void engageForAgent(String agent, String reason, String by) {}
+      @Override public void release(String by) {}
+      @Override public void releaseForAgent(String agent, String by) {}
+      @Override public java.util.Optional<Engagement> engagementFor(String agent) {
+        throw new IllegalStateException("store unreachable");
+      }
+    };
+
+    Decision d = builder().killSwitch(broken).build().evaluate(call("read_orders", "prod"));
+
+    assertThat(d.primaryReason().code()).isEqualTo(ReasonCode.KILL_SWITCH);
+  }
+
+  @Test
+  void policyThatThrowsIsADenyNeverAnAllow() {
+    Airlock airlock = builder()
+        .policy("flaky", (call, context) -> {
+          throw new IllegalStateException("secret connection string in here");
+        })
+        .build();
+
+    Decision d = airlock.evaluate(call("read_orders", "prod"));
+
+    assertThat(d).isInstanceOf(Decision.Deny.class);
+    assertThat(d.primaryReason()).extracting(Reason::code, Reason::policy)
+        .containsExactly(ReasonCode.POLICY_ERROR, "flaky");
+    assertThat(d.refusalMessage()).doesNotContain("secret");
+  }
+
+  @Test
+  void policyThatFailsAnAssertionIsADeny() {
+    Decision d = builder().policy("asserting", (call, context) -> {
+      throw new AssertionError("unexpected");
+    }).build().evaluate(call("read_orders", "prod"));
+
+    assertThat(d.primaryReason().code()).isEqualTo(ReasonCode.POLICY_ERROR);
+  }
+
+  @Test
+  void policyThatReturnsNullIsADeny() {
+    Decision d = builder().policy("lazy", (call, context) -> null).build()
+        .evaluate(call("read_orders", "prod"));
+
+    assertThat(d.primaryReason().code()).isEqualTo(ReasonCode.POLICY_ERROR);
+  }
+
+  @Test
+  void mostRestrictiveVoteWinsAndEveryReasonIsKept() {
+    ReasonCode custom = ReasonCode.of("FRIDAY");
+    Airlock airlock = builder()
+        .policy("friday", (call, context) -> Vote.needsApproval(custom, "it is Friday"))
+        .policy("quiet", (call, context) -> Vote.abstain())
+        .approver(request -> new CompletableFuture<>())
+        .build();
+
+    Decision d = airlock.evaluate(call("read_orders", "prod"));
+
+    assertThat(d).isInstanceOf(Decision.NeedsApproval.class);
+    assertThat(d.reasons()).extracting(Reason::code)
+        .containsExactly(custom, ReasonCode.EFFECT_ALLOWED);
+    assertThat(d.refusalMessage())
+        .isEqualTo("Refused by Airlock (friday, FRIDAY): it is Friday. It has not run; a person"
+            + " must approve it first. Do not retry this another way.");
+  }
+
+  @Test
+  void writeOnProductionWithoutApproverIsDeniedFromEvaluateAndExecute() {
+    Airlock airlock = builder().build();
+    ToolCall refund = call("refund_order", "prod");
+
+    Decision preview = airlock.evaluate(refund);
+    assertThatThrownBy(() -> airlock.execute(refund, this::run))
+        .isInstanceOf(ToolCallRefusedException.class)
+        .hasMessageStartingWith("Tool call 'refund_order' refused: Refused by Airlock (airlock,"
+            + " NO_APPROVER)");
+
+    assertThat(preview).isInstanceOf(Decision.Deny.class);
+    assertThat(preview.reasons()).extracting(Reason::code)
+        .containsExactly(ReasonCode.NO_APPROVER, ReasonCode.NEEDS_APPROVAL);
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void executeDoesNotRunTheToolOnARefusal() {
+    Airlock airlock = builder().build();
+
+    assertThatThrownBy(() -> airlock.execute(call("grant_role", "prod"), this::run))
+        .isInstanceOfSatisfying(ToolCallRefusedException.class, e -> {
+          assertThat(e.decision()).isInstanceOf(Decision.Deny.class);
+          assertThat(e.decision().primaryReason().code()).isEqualTo(ReasonCode.EFFECT_DENIED);
+          assertThat(e.modelMessage()).startsWith("Refused by Airlock (effect-rules, EFFECT_DENIED)"
+              + ": PRIVILEGE is not allowed on production environment 'prod'.");
+        });
+    assertThat(runs).hasValue(0);
+    assertThat(audit.types()).containsExactly("evaluation");
+  }
+
+  @Test
+  void evaluateAsksNoPerson() {
+    AtomicInteger asked = new AtomicInteger();
+    Airlock airlock = builder().approver(request -> {
+      asked.incrementAndGet();
+      return CompletableFuture.completedFuture(ApprovalDecision.approve("alice", null));
+    }).build();
+
+    Decision d = airlock.evaluate(call("refund_order", "prod"));
+
+    assertThat(d).isInstanceOf(Decision.NeedsApproval.class);
+    assertThat(asked).hasValue(0);
+  }
+
+  @Test
+  void approvedWriteRunsOnceAndRecordsTheApprover() {
+    Airlock airlock = builder().approver(request ->
+        CompletableFuture.completedFuture(ApprovalDecision.approve("alice", "ok"))).build();
+
+    assertThat(airlock.execute(call("refund_order", "prod"), this::run)).isEqualTo("done");
+
+    assertThat(runs).hasValue(1);
+    assertThat(audit.types()).containsExactly("evaluation", "approval", "execution");
+    assertThat(audit.events.get(1).fields()).containsEntry("by", "alice")
+        .containsEntry("outcome", "APPROVED");
+  }
+
+  @Test
+  void rejectedApprovalDenies() {
+    Airlock airlock = builder().approver(request ->
+        CompletableFuture.completedFuture(ApprovalDecision.reject("alice", "whole table"))).build();
+
+    assertThatThrownBy(() -> airlock.execute(call("refund_order", "prod"), this::run))
+        .isInstanceOfSatisfying(ToolCallRefusedException.class, e ->
+            assertThat(e.decision().primaryReason().code())
+                .isEqualTo(ReasonCode.APPROVAL_REJECTED));
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void approverTimeoutDenies() {
+    Airlock airlock = builder()
+        .approver(request -> new CompletableFuture<>())
+        .approvalTimeout(Duration.ofMillis(50))
+        .build();
+
+    assertThatThrownBy(() -> airlock.execute(call("refund_order", "prod"), this::run))
+        .isInstanceOfSatisfying(ToolCallRefusedException.class, e ->
+            assertThat(e.decision().primaryReason().code())
+                .isEqualTo(ReasonCode.APPROVAL_TIMEOUT));
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void crashedApproverDenies() {
+    Approver thrower = request -> {
+      throw new IllegalStateException("slack is down");
+    };
+    Approver failed = request -> CompletableFuture.failedFuture(new IOException("no route"));
+
+    for (Approver approver : new Approver[] {thrower, failed, request -> null}) {
+      Airlock airlock = builder().approver(approver).build();
+      assertThatThrownBy(() -> airlock.execute(call("refund_order", "prod"), this::run))
+          .isInstanceOfSatisfying(ToolCallRefusedException.class, e ->
+              assertThat(e.decision().primaryReason().code())
+                  .isEqualTo(ReasonCode.APPROVER_ERROR));
+    }
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void agentCannotApproveItsOwnCall() {
+    Airlock airlock = builder().approver(request ->
+        CompletableFuture.completedFuture(ApprovalDecision.approve("bot", "trust me"))).build();
+
+    assertThatThrownBy(() -> airlock.execute(call("refund_order", "prod"), this::run))
+        .isInstanceOfSatisfying(ToolCallRefusedException.class, e ->
+            assertThat(e.decision().primaryReason().code()).isEqualTo(ReasonCode.SELF_APPROVAL));
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void auditFailureDenies() {
+    Airlock airlock = builder().build();
+    audit.failing = true;
+
+    assertThatThrownBy(() -> airlock.execute(call("read_orders", "prod"), this::run))
+        .isInstanceOfSatisfying(ToolCallRefusedException.class, e ->
+            assertThat(e.decision().primaryReason().code())
+                .isEqualTo(ReasonCode.AUDIT_UNAVAILABLE));
+    assertThat(airlock.evaluate(call("read_orders", "prod")).primaryReason().code())
+        .isEqualTo(ReasonCode.AUDIT_UNAVAILABLE);
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void auditFailureCanLetPureReadsThroughWhenConfigured() {
+    Airlock airlock = builder().allowReadsWhenAuditFails(true).build();
+    audit.failing = true;
+
+    assertThat(airlock.execute(call("read_orders", "dev"), this::run)).isEqualTo("done");
+    assertThatThrownBy(() -> airlock.execute(call("refund_order", "dev"), this::run))
+        .isInstanceOf(ToolCallRefusedException.class);
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void killSwitchStillEngagesWhenTheAuditLogFails() {
+    Airlock airlock = builder().build();
+    audit.failing = true;
+
+    airlock.killSwitch().engage("incident", "oncall");
+
+    audit.failing = false;
+    assertThat(airlock.evaluate(call("read_orders", "prod")).primaryReason().code())
+        .isEqualTo(ReasonCode.KILL_SWITCH);
+  }
+
+  @Test
+  void ownEffectRulesReplaceTheDefaults() {
+    Airlock airlock = builder()
+        .policy(EffectRules.builder().rule("prod", Effect.WRITE, Verdict.ALLOW).build())
+        .build();
+
+    assertThat(airlock.evaluate(call("refund_order", "prod")).isAllowed()).isTrue();
+    assertThat(airlock.evaluate(call("drop_table", "prod")).primaryReason().code())
+        .isEqualTo(ReasonCode.NO_APPROVER);
+  }
+
+  @Test
+  void allowlistDeniesWhatItDoesNotList() {
+    Airlock airlock = builder()
+        .policy(EnvironmentAllowlist.builder()
+            .allow("support-bot", "read_orders", "replica", "staging")
+            .build())
+        .build();
+    ToolCall onReplica = ToolCall.builder("read_orders").environment("replica")
+        .agent("support-bot").build();
+    ToolCall onProd = ToolCall.builder("read_orders").environment("prod")
+        .agent("support-bot").build();
+
+    assertThat(airlock.evaluate(onReplica).isAllowed()).isTrue();
+    assertThat(airlock.evaluate(onProd).primaryReason().code())
+        .isEqualTo(ReasonCode.NOT_ALLOWLISTED);
+    assertThat(airlock.evaluate(call("read_orders", "replica")).primaryReason().code())
+        .isEqualTo(ReasonCode.NOT_ALLOWLISTED);
+  }
+
+  @Test
+  void toolFailureIsRecordedAndRethrown() {
+    Airlock airlock = builder().build();
+
+    assertThatThrownBy(() -> airlock.execute(call("read_orders", "prod"), () -> {
+      throw new IOException("connection reset");
+    })).isInstanceOf(ToolExecutionException.class).hasCauseInstanceOf(IOException.class);
+    assertThatThrownBy(() -> airlock.execute(call("read_orders", "prod"), () -> {
+      throw new IllegalStateException("bad state");
+    })).isInstanceOf(IllegalStateException.class);
+
+    assertThat(audit.events).filteredOn(e -> e.type().equals("execution"))
+        .extracting(e -> e.fields().get("outcome")).containsExactly("FAILURE", "FAILURE");
+  }
+
+  @Test
+  void auditEventsCarryTheCallAndEveryReason() {
+    Airlock airlock = builder().build();
+    ToolCall call = ToolCall.builder("refund_order").environment("prod").agent("bot")
+        .argument("order", 42).argument("note", null).session("s-1").reason("customer asked")
+        .build();
+
+    Decision d = airlock.evaluate(call);
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> recordedCall = (Map<String, Object>) audit.events.get(0).fields().get("call");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> recordedDecision =
+        (Map<String, Object>) audit.events.get(0).fields().get("decision");
+    assertThat(recordedCall).containsEntry("arguments", call.arguments())
+        .containsEntry("session", "s-1").containsEntry("reason", "customer asked");
+    assertThat(recordedDecision).containsEntry("id", d.id()).containsEntry("kind", "DENY")
+        .containsEntry("effect", "WRITE");
+    assertThat((java.util.List<?>) recordedDecision.get("reasons")).hasSize(2);
+  }
+
+  @Test
+  void nullArgumentsAreNamed() {
+    Airlock airlock = builder().build();
+
+    assertThatThrownBy(() -> airlock.evaluate(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("call must not be null");
+    assertThatThrownBy(() -> airlock.execute(call("read_orders", "prod"), null))
+        .isInstanceOf(NullPointerException.class).hasMessage("tool must not be null");
+  }
+
+  @Test
+  void builderRejectsConflictsAndMissingParts() {
+    assertThatThrownBy(() -> Airlock.builder().environment(Environment.production("a"))
+        .environment(Environment.staging("a")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("already declared");
+    assertThatThrownBy(() -> Airlock.builder().auditSink(audit).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("no environment");
+    assertThatThrownBy(() -> Airlock.builder().environment(Environment.production("a")).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("no audit log");
+    assertThatThrownBy(() -> Airlock.builder().environment(Environment.production("a"))
+        .tool("t", Effect.READ, "b").auditSink(audit).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'b'");
+    assertThatThrownBy(() -> Airlock.builder().approvalTimeout(Duration.ofSeconds(-3)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-3S");
+    assertThatThrownBy(() -> Airlock.builder().tool("t", Effect.READ).tool("t", Effect.WRITE))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("already registered");
+  }
+}

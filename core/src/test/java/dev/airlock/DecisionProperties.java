@@ -1,0 +1,133 @@
+package dev.airlock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.airlock.policy.EffectRules;
+import dev.airlock.policy.Vote;
+import dev.airlock.policy.Vote.Verdict;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+class DecisionProperties {
+
+  @Property
+  void mostRestrictiveVoteWinsAndEveryReasonIsKept(@ForAll("votes") List<Vote> votes) {
+    Airlock.Builder builder = Airlock.builder()
+        .environment(Environment.development("dev"))
+        .tool("t", Effect.READ)
+        .approver(request -> new CompletableFuture<>())
+        .auditSink(new RecordingAuditSink());
+    for (int i = 0; i < votes.size(); i++) {
+      Vote vote = votes.get(i);
+      builder.policy("p" + i, (call, context) -> vote);
+    }
+
+    Decision d = builder.build()
+        .evaluate(ToolCall.builder("t").environment("dev").agent("a").build());
+
+    Verdict expected = Verdict.ALLOW; // the default EffectRules allow READ on development
+    for (Vote vote : votes) {
+      if (vote.verdict().isStricterThan(expected)) {
+        expected = vote.verdict();
+      }
+    }
+    assertThat(verdictOf(d)).isEqualTo(expected);
+    List<ReasonCode> expectedCodes = new ArrayList<>();
+    expectedCodes.add(ReasonCode.EFFECT_ALLOWED);
+    votes.stream().filter(v -> v.verdict() != Verdict.ABSTAIN).forEach(v -> expectedCodes.add(v.code()));
+    assertThat(d.reasons()).extracting(Reason::code).containsExactlyInAnyOrderElementsOf(expectedCodes);
+    Map<String, Verdict> byPolicy = new LinkedHashMap<>();
+    for (int i = 0; i < votes.size(); i++) {
+      byPolicy.put("p" + i, votes.get(i).verdict());
+    }
+    byPolicy.put("effect-rules", Verdict.ALLOW);
+    assertThat(byPolicy.get(d.primaryReason().policy())).isEqualTo(expected);
+  }
+
+  @Property
+  void evaluateNeverThrows(@ForAll("calls") ToolCall call, @ForAll boolean killSwitch,
+      @ForAll boolean throwingPolicy, @ForAll boolean withApprover) {
+    Airlock.Builder builder = Airlock.builder()
+        .environment(Environment.production("prod"))
+        .environment(Environment.replica("replica"))
+        .environment(Environment.staging("staging"))
+        .tool("read", Effect.READ)
+        .tool("write", Effect.WRITE, "prod", "staging")
+        .tool("drop", Effect.DESTRUCTIVE)
+        .policy(EffectRules.defaults())
+        .auditSink(new RecordingAuditSink());
+    if (throwingPolicy) {
+      builder.policy("broken", (c, context) -> {
+        throw new IllegalStateException("broken");
+      });
+    }
+    if (withApprover) {
+      builder.approver(request -> {
+        throw new IllegalStateException("never asked by evaluate");
+      });
+    }
+    Airlock airlock = builder.build();
+    if (killSwitch) {
+      airlock.killSwitch().engageForAgent(call.agent(), "test", "oncall");
+    }
+
+    Decision d = airlock.evaluate(call);
+
+    assertThat(d.reasons()).isNotEmpty();
+    assertThat(d.callId()).isEqualTo(call.callId());
+    if (killSwitch || throwingPolicy) {
+      assertThat(d.isAllowed()).isFalse();
+    }
+  }
+
+  @Provide
+  Arbitrary<List<Vote>> votes() {
+    Arbitrary<Vote> vote = Combinators.combine(
+            Arbitraries.of(Verdict.class),
+            Arbitraries.strings().withCharRange('A', 'Z').ofMinLength(1).ofMaxLength(8),
+            Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(20))
+        .as((verdict, code, message) -> verdict == Verdict.ABSTAIN
+            ? Vote.abstain()
+            : new Vote(verdict, ReasonCode.of(code), message));
+    return vote.list().ofMaxSize(8);
+  }
+
+  @Provide
+  Arbitrary<ToolCall> calls() {
+    Arbitrary<String> names = Arbitraries.oneOf(
+        Arbitraries.of("read", "write", "drop", "other"),
+        Arbitraries.strings().ofMinLength(1).ofMaxLength(12).filter(s -> !s.isBlank()));
+    Arbitrary<String> environments = Arbitraries.oneOf(
+        Arbitraries.of("prod", "replica", "staging", "dev", "PROD"),
+        Arbitraries.strings().ofMinLength(1).ofMaxLength(12).filter(s -> !s.isBlank()));
+    Arbitrary<Object> leaf = Arbitraries.oneOf(
+        Arbitraries.strings().ofMaxLength(30).map(s -> (Object) s),
+        Arbitraries.integers().map(i -> (Object) i),
+        Arbitraries.of(true, false).map(b -> (Object) b),
+        Arbitraries.just(null));
+    Arbitrary<Map<String, Object>> arguments = Arbitraries.maps(
+        Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(6),
+        Arbitraries.oneOf(leaf, leaf.list().ofMaxSize(3).map(l -> (Object) l)))
+        .ofMaxSize(5);
+    return Combinators.combine(names, environments, names, arguments,
+            Arbitraries.strings().ofMaxLength(20).injectNull(0.5))
+        .as((tool, environment, agent, args, reason) -> ToolCall.builder(tool)
+            .environment(environment).agent(agent).arguments(args).reason(reason).build());
+  }
+
+  private static Verdict verdictOf(Decision d) {
+    if (d instanceof Decision.Allow) {
+      return Verdict.ALLOW;
+    }
+    return d instanceof Decision.Deny ? Verdict.DENY : Verdict.NEEDS_APPROVAL;
+  }
+}
