@@ -4,6 +4,7 @@ import dev.airlock.approval.ApprovalDecision;
 import dev.airlock.approval.ApprovalRequest;
 import dev.airlock.approval.Approver;
 import dev.airlock.audit.AuditEvent;
+import dev.airlock.audit.AuditException;
 import dev.airlock.audit.AuditSink;
 import dev.airlock.audit.JsonLinesAuditSink;
 import dev.airlock.policy.EffectRules;
@@ -17,12 +18,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,12 +80,16 @@ import org.slf4j.LoggerFactory;
 public final class Airlock implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Airlock.class);
   private static final String AIRLOCK = "airlock";
+  private static final String APPROVER = "approver";
+  private static final String KILL_SWITCH = "kill-switch";
+  private static final String CUSTOM_POLICY = "custom-policy";
 
   private final Map<String, Environment> environments;
   private final Map<String, ToolSpec> tools;
   private final List<Policy> policies;
   private final Approver approver;
   private final TimeLimiter approvalTimeLimiter;
+  private final ExecutorService approvalExecutor;
   private final AuditSink audit;
   private final boolean ownsAudit;
   private final boolean allowReadsWhenAuditFails;
@@ -103,6 +112,11 @@ public final class Airlock implements AutoCloseable {
                 b.approvalTimeout != null ? b.approvalTimeout : Builder.DEFAULT_APPROVAL_TIMEOUT)
             .cancelRunningFuture(true)
             .build());
+    this.approvalExecutor = Executors.newCachedThreadPool(task -> {
+      Thread thread = new Thread(task, "airlock-approval");
+      thread.setDaemon(true);
+      return thread;
+    });
     this.audit = audit;
     this.ownsAudit = ownsAudit;
     this.allowReadsWhenAuditFails = b.allowReadsWhenAuditFails;
@@ -134,7 +148,9 @@ public final class Airlock implements AutoCloseable {
 
   /**
    * Runs a tool call through the whole flow: decides, asks the approver when a person must
-   * approve, runs {@code tool} only when the call is allowed, and records each step.
+   * approve, runs {@code tool} only when the call is allowed, and records each step. After a
+   * person approved, the kill switch is read again: an engagement during the wait still stops
+   * the call.
    *
    * @param call the call
    * @param tool the work behind the tool
@@ -152,6 +168,10 @@ public final class Airlock implements AutoCloseable {
     Decision decision = recorded(call, decide(call), "execute");
     if (decision instanceof Decision.NeedsApproval pending) {
       decision = askApprover(call, pending);
+      Reason stop = decision.isAllowed() ? killSwitchReason(call, decision.effect()) : null;
+      if (stop != null) {
+        decision = recorded(call, deny(decision, stop), "execute");
+      }
     }
     if (!decision.isAllowed()) {
       throw new ToolCallRefusedException(call.tool(), decision);
@@ -170,11 +190,16 @@ public final class Airlock implements AutoCloseable {
   }
 
   /**
-   * Closes the audit log if this Airlock opened it ({@link Builder#auditLog(Path)}); a sink given
-   * with {@link Builder#auditSink(AuditSink)} stays open, as its owner's.
+   * Stops waiting for approvers, and closes the audit log if this Airlock opened it ({@link
+   * Builder#auditLog(Path)}); a sink given with {@link Builder#auditSink(AuditSink)} stays open,
+   * as its owner's. After closing, calls that need a person are denied ({@code APPROVER_ERROR}),
+   * and with an audit log this Airlock opened, every call is ({@code AUDIT_UNAVAILABLE}).
+   *
+   * @throws dev.airlock.audit.AuditException if the audit log could not be closed cleanly
    */
   @Override
   public void close() {
+    approvalExecutor.shutdownNow();
     if (ownsAudit) {
       audit.close();
     }
@@ -185,52 +210,64 @@ public final class Airlock implements AutoCloseable {
     ToolSpec spec = tools.get(call.tool());
     Effect effect = spec != null ? spec.effect() : Effect.UNKNOWN;
 
-    Optional<KillSwitch.Engagement> engagement;
-    try {
-      engagement = killSwitch.engagementFor(call.agent());
-    } catch (RuntimeException e) {
-      log.warn("Kill switch could not be read; denying the call", e);
-      return deny(id, call, effect, ReasonCode.KILL_SWITCH, "kill-switch",
-          "the kill switch could not be read, so no agent may proceed");
+    Reason stop = killSwitchReason(call, effect);
+    if (stop != null) {
+      return new Decision.Deny(id, call.callId(), effect, List.of(stop));
     }
-    if (engagement.isPresent()) {
-      KillSwitch.Engagement e = engagement.get();
-      String who = e.isGlobal() ? "all agents are" : "agent '" + call.agent() + "' is";
-      return deny(id, call, effect, ReasonCode.KILL_SWITCH, "kill-switch",
-          who + " stopped by the kill switch since " + e.at() + "; a person must release it");
-    }
-
     Environment environment = environments.get(call.environment());
     if (environment == null) {
       return deny(id, call, effect, ReasonCode.UNKNOWN_ENVIRONMENT, AIRLOCK,
-          "environment '" + call.environment() + "' is not declared in Airlock");
+          "'" + call.tool() + "' on '" + call.environment() + "' is refused: that environment is"
+              + " not declared in Airlock");
     }
     if (spec != null && !spec.isBoundTo(call.environment())) {
       return deny(id, call, effect, ReasonCode.ENVIRONMENT_MISMATCH, AIRLOCK,
-          "tool '" + call.tool() + "' is bound to " + spec.environments() + ", not to '"
-              + call.environment() + "'");
+          "'" + call.tool() + "' on '" + call.environment() + "' is refused: the tool is bound to "
+              + spec.environments());
     }
 
     Decision decision = vote(id, call, new PolicyContext(environment, effect));
     if (decision instanceof Decision.NeedsApproval && approver == null) {
-      List<Reason> reasons = new ArrayList<>();
-      reasons.add(new Reason(ReasonCode.NO_APPROVER, AIRLOCK,
-          effect + " on '" + environment.name() + "' needs a person's approval, and no approver"
-              + " is configured"));
-      reasons.addAll(decision.reasons());
-      decision = new Decision.Deny(id, call.callId(), effect, reasons);
+      decision = deny(decision, new Reason(ReasonCode.NO_APPROVER, AIRLOCK,
+          what(call, effect) + " needs a person's approval, and no approver is configured"));
     }
     log.debug("Decision {} for call {} ({} on {}): {}", id, call.callId(), call.tool(),
         call.environment(), AuditRecords.kind(decision));
     return decision;
   }
 
+  /** The reason the kill switch stops this call, or {@code null} when it may proceed. */
+  private Reason killSwitchReason(ToolCall call, Effect effect) {
+    Optional<KillSwitch.Engagement> engagement;
+    try {
+      engagement = killSwitch.engagementFor(call.agent());
+    } catch (Throwable e) {
+      rethrowIfFatal(e);
+      log.warn("Kill switch could not be read ({}); denying the call", e.getClass().getName());
+      log.debug("Kill switch failure", e);
+      engagement = null;
+    }
+    if (engagement == null) {
+      return new Reason(ReasonCode.KILL_SWITCH, KILL_SWITCH, what(call, effect)
+          + " is stopped: the kill switch could not be read, so no agent may proceed");
+    }
+    if (engagement.isEmpty()) {
+      return null;
+    }
+    KillSwitch.Engagement e = engagement.get();
+    String scope = e.isGlobal() ? "all agents" : "agent '" + call.agent() + "'";
+    return new Reason(ReasonCode.KILL_SWITCH, KILL_SWITCH, what(call, effect)
+        + " is stopped: the kill switch is engaged for " + scope + " since " + e.at()
+        + "; a person must release it");
+  }
+
   private Decision vote(String id, ToolCall call, PolicyContext context) {
-    Map<Verdict, List<Reason>> byVerdict = new LinkedHashMap<>();
+    String what = what(call, context.effect());
+    Map<Verdict, List<Reason>> byVerdict = new EnumMap<>(Verdict.class);
     Verdict strictest = Verdict.ABSTAIN;
     for (Policy policy : policies) {
       String name = policyName(policy);
-      Vote vote = castVote(policy, name, call, context);
+      Vote vote = castVote(policy, name, what, call, context);
       if (vote.verdict() == Verdict.ABSTAIN) {
         continue;
       }
@@ -242,7 +279,7 @@ public final class Airlock implements AutoCloseable {
     }
     if (strictest == Verdict.ABSTAIN) {
       return deny(id, call, context.effect(), ReasonCode.POLICY_ERROR, AIRLOCK,
-          "no policy voted on this call");
+          what + " could not be checked: no policy voted on it");
     }
     List<Reason> reasons = new ArrayList<>(byVerdict.get(strictest));
     for (Verdict verdict : List.of(Verdict.DENY, Verdict.NEEDS_APPROVAL, Verdict.ALLOW)) {
@@ -257,30 +294,33 @@ public final class Airlock implements AutoCloseable {
     };
   }
 
-  private static Vote castVote(Policy policy, String name, ToolCall call, PolicyContext context) {
+  private static Vote castVote(
+      Policy policy, String name, String what, ToolCall call, PolicyContext context) {
     try {
       Vote vote = policy.vote(call, context);
       if (vote != null) {
         return vote;
       }
       log.warn("Policy '{}' returned null instead of a vote; denying the call", name);
-      return Vote.deny(ReasonCode.POLICY_ERROR, "policy '" + name + "' gave no vote");
-    } catch (Throwable e) {
-      if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-        throw (VirtualMachineError) e;
-      }
-      log.warn("Policy '{}' failed; denying the call", name, e);
       return Vote.deny(ReasonCode.POLICY_ERROR,
-          "policy '" + name + "' failed (" + e.getClass().getSimpleName() + ")");
+          what + " could not be checked: policy '" + name + "' gave no vote");
+    } catch (Throwable e) {
+      rethrowIfFatal(e);
+      // The exception's message may quote the model's arguments: class name only above DEBUG.
+      log.warn("Policy '{}' failed ({}); denying the call", name, e.getClass().getName());
+      log.debug("Policy '{}' failure", name, e);
+      return Vote.deny(ReasonCode.POLICY_ERROR, what + " could not be checked: policy '" + name
+          + "' failed (" + e.getClass().getSimpleName() + ")");
     }
   }
 
   private static String policyName(Policy policy) {
     try {
       String name = policy.name();
-      return name == null || name.isBlank() ? "custom-policy" : name;
-    } catch (RuntimeException e) {
-      return "custom-policy";
+      return name == null || name.isBlank() ? CUSTOM_POLICY : name;
+    } catch (Throwable e) {
+      rethrowIfFatal(e);
+      return CUSTOM_POLICY;
     }
   }
 
@@ -293,55 +333,73 @@ public final class Airlock implements AutoCloseable {
     try {
       audit.append(event);
       return decision;
-    } catch (RuntimeException e) {
-      if (allowReadsWhenAuditFails && decision.isAllowed() && decision.effect() == Effect.READ) {
-        log.warn("Audit log unavailable; letting read {} through as configured", decision.id(), e);
+    } catch (Throwable e) {
+      rethrowIfFatal(e);
+      if (allowReadsWhenAuditFails && e instanceof AuditException
+          && decision.isAllowed() && decision.effect() == Effect.READ) {
+        log.warn("Audit log unavailable ({}); letting read {} through as configured", e.toString(),
+            decision.id());
         return decision;
       }
-      log.warn("Audit log unavailable; denying call {}", call.callId(), e);
-      List<Reason> reasons = new ArrayList<>();
-      reasons.add(new Reason(ReasonCode.AUDIT_UNAVAILABLE, "audit",
-          "the audit log cannot record this call, and nothing runs that cannot be recorded"));
-      reasons.addAll(decision.reasons());
-      return new Decision.Deny(decision.id(), call.callId(), decision.effect(), reasons);
+      log.warn("Audit log unavailable ({}); denying call {}", e.getClass().getName(),
+          call.callId());
+      log.debug("Audit failure", e);
+      Reason unavailable = new Reason(ReasonCode.AUDIT_UNAVAILABLE, "audit",
+          what(call, decision.effect()) + " cannot be recorded in the audit log, and nothing runs"
+              + " that cannot be recorded");
+      if (decision instanceof Decision.Deny) {
+        // Already refused: keep the reason that refused it first.
+        List<Reason> reasons = new ArrayList<>(decision.reasons());
+        reasons.add(unavailable);
+        return new Decision.Deny(decision.id(), call.callId(), decision.effect(), reasons);
+      }
+      return deny(decision, unavailable);
     }
   }
 
   private Decision askApprover(ToolCall call, Decision.NeedsApproval pending) {
+    String what = what(call, pending.effect());
     ApprovalRequest request = new ApprovalRequest(pending.id(), call,
         environments.get(call.environment()), pending.effect(), pending.reasons());
     ApprovalDecision answer;
     try {
-      answer = approvalTimeLimiter.executeFutureSupplier(
-          () -> approver.request(request).toCompletableFuture());
+      // request() runs on Airlock's own thread, so that an approver that blocks instead of
+      // returning a stage is bounded by the timeout too.
+      answer = approvalTimeLimiter.executeFutureSupplier(() -> CompletableFuture
+          .supplyAsync(() -> approver.request(request), approvalExecutor)
+          .thenCompose(stage -> stage));
     } catch (TimeoutException e) {
       return approvalOutcome(call, pending, "TIMEOUT", null, null, ReasonCode.APPROVAL_TIMEOUT,
-          "no person answered within " + approvalTimeLimiter.getTimeLimiterConfig()
-              .getTimeoutDuration());
+          what + " was not approved: no person answered within "
+              + approvalTimeLimiter.getTimeLimiterConfig().getTimeoutDuration());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return approvalOutcome(call, pending, "ERROR", null, null, ReasonCode.APPROVER_ERROR,
-          "waiting for a person's approval was interrupted");
-    } catch (Exception e) {
-      log.warn("Approver failed for request {}; denying the call", pending.id(), e);
+          what + " was not approved: waiting for a person was interrupted");
+    } catch (Throwable e) {
+      rethrowIfFatal(e);
+      log.warn("Approver failed for request {} ({}); denying the call", pending.id(),
+          e.getClass().getName());
+      log.debug("Approver failure", e);
       return approvalOutcome(call, pending, "ERROR", null, null, ReasonCode.APPROVER_ERROR,
-          "the approver failed, so the call was not approved");
+          what + " was not approved: the approver failed");
     }
     if (answer == null) {
       return approvalOutcome(call, pending, "ERROR", null, null, ReasonCode.APPROVER_ERROR,
-          "the approver gave no answer");
+          what + " was not approved: the approver gave no answer");
     }
-    if (answer.by().equals(call.agent())) {
+    if (isAgent(answer.by(), call.agent())) {
       return approvalOutcome(call, pending, "SELF_APPROVAL", answer.by(), answer.comment(),
-          ReasonCode.SELF_APPROVAL, "the agent '" + call.agent() + "' may not approve its own call");
+          ReasonCode.SELF_APPROVAL,
+          what + " was not approved: agent '" + call.agent() + "' may not approve its own call");
     }
     if (!answer.approved()) {
       String comment = answer.comment() == null ? "" : ": " + answer.comment();
       return approvalOutcome(call, pending, "REJECTED", answer.by(), answer.comment(),
-          ReasonCode.APPROVAL_REJECTED, "a person rejected the call" + comment);
+          ReasonCode.APPROVAL_REJECTED, what + " was rejected by a person" + comment);
     }
     List<Reason> reasons = new ArrayList<>();
-    reasons.add(new Reason(ReasonCode.APPROVED, "approver", "approved by " + answer.by()));
+    reasons.add(new Reason(ReasonCode.APPROVED, APPROVER, "approved by " + answer.by()));
     reasons.addAll(pending.reasons());
     Decision allow = new Decision.Allow(pending.id(), call.callId(), pending.effect(), reasons);
     return appendOrDeny(
@@ -349,14 +407,16 @@ public final class Airlock implements AutoCloseable {
         call, allow);
   }
 
+  /** Principals compare without case and surrounding blanks: "Bot " is still the agent "bot". */
+  private static boolean isAgent(String approver, String agent) {
+    return approver.strip().equalsIgnoreCase(agent.strip());
+  }
+
   private Decision approvalOutcome(ToolCall call, Decision.NeedsApproval pending, String outcome,
       String by, String comment, ReasonCode code, String message) {
-    List<Reason> reasons = new ArrayList<>();
-    reasons.add(new Reason(code, "approver", message));
-    reasons.addAll(pending.reasons());
-    Decision deny = new Decision.Deny(pending.id(), call.callId(), pending.effect(), reasons);
+    Decision denied = deny(pending, new Reason(code, APPROVER, message));
     return appendOrDeny(
-        AuditRecords.approval(call, pending.id(), outcome, by, comment, deny), call, deny);
+        AuditRecords.approval(call, pending.id(), outcome, by, comment, denied), call, denied);
   }
 
   private <T> T run(ToolCall call, Decision decision, ToolAction<T> tool) {
@@ -365,15 +425,15 @@ public final class Airlock implements AutoCloseable {
       T result = tool.run();
       recordOutcome(call, decision, start, null);
       return result;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       recordOutcome(call, decision, start, e);
       throw e;
     } catch (Exception e) {
       recordOutcome(call, decision, start, e);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
       throw new ToolExecutionException(call.tool(), e);
-    } catch (Error e) {
-      recordOutcome(call, decision, start, e);
-      throw e;
     }
   }
 
@@ -381,11 +441,17 @@ public final class Airlock implements AutoCloseable {
     long micros = (System.nanoTime() - start) / 1_000;
     try {
       audit.append(AuditRecords.execution(call, decision, micros, error));
-    } catch (RuntimeException e) {
-      // The tool has already run: the outcome cannot be undone, only reported loudly.
-      log.error("Outcome of call {} (decision {}) could not be written to the audit log",
-          call.callId(), decision.id(), e);
+    } catch (Throwable e) {
+      rethrowIfFatal(e);
+      // The tool has already run: the outcome cannot be undone, only reported.
+      log.warn("Outcome of call {} (decision {}) could not be written to the audit log ({})",
+          call.callId(), decision.id(), e.getClass().getName());
     }
+  }
+
+  /** How Airlock's own reasons name a call: {@code WRITE call of 'refund_order' on 'prod'}. */
+  private static String what(ToolCall call, Effect effect) {
+    return effect + " call of '" + call.tool() + "' on '" + call.environment() + "'";
   }
 
   private static Decision deny(String id, ToolCall call, Effect effect, ReasonCode code,
@@ -393,12 +459,32 @@ public final class Airlock implements AutoCloseable {
     return new Decision.Deny(id, call.callId(), effect, List.of(new Reason(code, policy, message)));
   }
 
+  /** A refusal of the same call, with {@code first} as its deciding reason before the others. */
+  private static Decision deny(Decision decision, Reason first) {
+    List<Reason> reasons = new ArrayList<>();
+    reasons.add(first);
+    reasons.addAll(decision.reasons());
+    return new Decision.Deny(decision.id(), decision.callId(), decision.effect(), reasons);
+  }
+
+  /** Errors the JVM cannot go on after propagate; everything else becomes a refusal. */
+  private static void rethrowIfFatal(Throwable e) {
+    if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+      throw (VirtualMachineError) e;
+    }
+  }
+
   /**
-   * Builds an {@link Airlock}. Each setting may be set once (a second call fails, quoting the
-   * first); {@link #build()} copies the state, so a builder can be reused. Not thread-safe.
+   * Builds an {@link Airlock}. Each setting that takes an object may be set once (a second call
+   * fails, quoting the first); environments, tools and policies are added one by one. {@link
+   * #build()} copies the state, so a builder can be reused, except that an audit log named with
+   * {@link #auditLog(Path)} is held by one open Airlock at a time. Not thread-safe.
    */
   public static final class Builder {
     private static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration MIN_APPROVAL_TIMEOUT = Duration.ofMillis(1);
+    // A synchronous wait longer than a day holds a thread for nothing; no person answers by then.
+    private static final Duration MAX_APPROVAL_TIMEOUT = Duration.ofDays(1);
 
     private final Map<String, Environment> environments = new LinkedHashMap<>();
     private final Map<String, ToolSpec> tools = new LinkedHashMap<>();
@@ -466,9 +552,19 @@ public final class Airlock implements AutoCloseable {
      * @param policy the policy
      * @return this builder
      * @throws NullPointerException if {@code policy} is null
+     * @throws IllegalStateException if {@code policy} is a second {@link EffectRules}
      */
     public Builder policy(Policy policy) {
-      policies.add(Checks.notNull(policy, "policy"));
+      Checks.notNull(policy, "policy");
+      if (policy instanceof EffectRules) {
+        for (Policy earlier : policies) {
+          if (earlier instanceof EffectRules) {
+            throw new IllegalStateException("effect rules were already added: " + earlier
+                + "; combine the rules in one EffectRules.builder()");
+          }
+        }
+      }
+      policies.add(policy);
       return this;
     }
 
@@ -479,9 +575,15 @@ public final class Airlock implements AutoCloseable {
      * @param policy the policy
      * @return this builder
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if {@code name} is blank
+     * @throws IllegalArgumentException if {@code name} is blank, or {@code policy} is an {@link
+     *     EffectRules} (which keeps its own name; add it with {@link #policy(Policy)})
      */
     public Builder policy(String name, Policy policy) {
+      if (policy instanceof EffectRules) {
+        throw new IllegalArgumentException(
+            "EffectRules keep their own name, so that they replace the defaults; add them with"
+                + " policy(rules)");
+      }
       return policy(Policy.named(name, policy));
     }
 
@@ -507,16 +609,18 @@ public final class Airlock implements AutoCloseable {
      * Sets how long {@link Airlock#execute(ToolCall, ToolAction)} waits for a person's answer
      * before denying the call ({@code APPROVAL_TIMEOUT}); 5 minutes by default.
      *
-     * @param timeout a positive duration
+     * @param timeout from 1 millisecond to 1 day
      * @return this builder
      * @throws NullPointerException if {@code timeout} is null
-     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalArgumentException if {@code timeout} is outside that range
      * @throws IllegalStateException if the timeout was already set
      */
     public Builder approvalTimeout(Duration timeout) {
       Checks.notNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout must be positive, but was " + timeout);
+      if (timeout.compareTo(MIN_APPROVAL_TIMEOUT) < 0
+          || timeout.compareTo(MAX_APPROVAL_TIMEOUT) > 0) {
+        throw new IllegalArgumentException("timeout must be from " + MIN_APPROVAL_TIMEOUT + " to "
+            + MAX_APPROVAL_TIMEOUT + ", but was " + timeout);
       }
       if (approvalTimeout != null) {
         throw new IllegalStateException("approvalTimeout was already set to " + approvalTimeout);

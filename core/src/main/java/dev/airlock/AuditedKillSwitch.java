@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The kill switch as {@link Airlock#killSwitch()} hands it out: every change reaches the switch
  * first and the audit log second, so that a failing log can never keep an operator from stopping
- * the agents.
+ * the agents. Changes are serialized, so the log records them in the order they took effect.
  */
 final class AuditedKillSwitch implements KillSwitch {
   private static final Logger log = LoggerFactory.getLogger(AuditedKillSwitch.class);
@@ -23,7 +23,7 @@ final class AuditedKillSwitch implements KillSwitch {
   }
 
   @Override
-  public void engage(String reason, String by) {
+  public synchronized void engage(String reason, String by) {
     Checks.notBlank(reason, "reason");
     Checks.notBlank(by, "by");
     delegate.engage(reason, by);
@@ -32,7 +32,7 @@ final class AuditedKillSwitch implements KillSwitch {
   }
 
   @Override
-  public void engageForAgent(String agent, String reason, String by) {
+  public synchronized void engageForAgent(String agent, String reason, String by) {
     Checks.notBlank(agent, "agent");
     Checks.notBlank(reason, "reason");
     Checks.notBlank(by, "by");
@@ -42,7 +42,7 @@ final class AuditedKillSwitch implements KillSwitch {
   }
 
   @Override
-  public void release(String by) {
+  public synchronized void release(String by) {
     Checks.notBlank(by, "by");
     delegate.release(by);
     log.warn("Kill switch released for all agents by {}", by);
@@ -50,7 +50,7 @@ final class AuditedKillSwitch implements KillSwitch {
   }
 
   @Override
-  public void releaseForAgent(String agent, String by) {
+  public synchronized void releaseForAgent(String agent, String by) {
     Checks.notBlank(agent, "agent");
     Checks.notBlank(by, "by");
     delegate.releaseForAgent(agent, by);

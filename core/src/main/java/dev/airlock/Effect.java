@@ -12,6 +12,8 @@ package dev.airlock;
  * severe, {@code READ < WRITE < SCHEMA < DESTRUCTIVE < ADMIN < PRIVILEGE < UNKNOWN}. {@code UNKNOWN}
  * is the most severe of all, because the guard fails closed: what it cannot understand is never
  * treated better than a write.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum Effect {
   /** Changes nothing and takes no lock beyond a normal read: SELECT, SHOW, EXPLAIN, VALUES. */

@@ -14,6 +14,8 @@ import dev.airlock.sql.SqlDialect;
  * Environment dev = Environment.development("orders-dev").withDialect(SqlDialect.H2);
  * }</pre>
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the unique name calls refer to, e.g. {@code "orders-db"}
  * @param tier the tier, which decides the default rules
  * @param dialect the SQL dialect of the environment's database

@@ -11,10 +11,16 @@ import java.util.Map;
 /**
  * Deep, unmodifiable copies of JSON-like values: maps with string keys, lists, strings, numbers,
  * booleans and {@code null}. Unlike {@link Map#copyOf}, JSON {@code null}s are kept.
+ *
+ * <p>What is accepted here is what the audit log can record: the limits below stay within the
+ * audit log's own (64 levels, with the arguments two levels down in an event; numbers of 1,000
+ * characters), so a call can never be refused for its arguments only once it reaches the log.
  */
 final class JsonValues {
   /** Deeper than any real tool's arguments; stops cyclic or hostile structures early. */
-  static final int MAX_DEPTH = 64;
+  static final int MAX_DEPTH = 32;
+  /** Longer numbers than this are refused; a tool that needs them takes them as strings. */
+  static final int MAX_NUMBER_DIGITS = 900;
 
   private JsonValues() {}
 
@@ -28,17 +34,27 @@ final class JsonValues {
       throw new IllegalArgumentException(
           path + " is nested more than " + MAX_DEPTH + " levels deep (or refers to itself)");
     }
+    if (value instanceof String string) {
+      return checkedText(string, path);
+    }
     if (value == null
-        || value instanceof String
         || value instanceof Boolean
         || value instanceof Integer
         || value instanceof Long
         || value instanceof Short
-        || value instanceof Byte
-        || value instanceof BigInteger) {
+        || value instanceof Byte) {
       return value;
     }
+    if (value instanceof BigInteger integer) {
+      checkDigits(integer.abs().toString().length(), path);
+      return integer;
+    }
     if (value instanceof BigDecimal decimal) {
+      // Digits as written out in full: 1E+100000 is short here but a hundred thousand digits long.
+      BigDecimal stripped = decimal.stripTrailingZeros();
+      long precision = stripped.precision();
+      long scale = stripped.scale();
+      checkDigits(scale <= 0 ? precision - scale : Math.max(precision, scale + 1) + 1, path);
       return decimal;
     }
     if (value instanceof Double || value instanceof Float) {
@@ -71,8 +87,32 @@ final class JsonValues {
         throw new IllegalArgumentException(
             path + " has a key that is not a string: " + entry.getKey());
       }
+      checkedText(key, path + " key");
       copy.put(key, copy(entry.getValue(), path + "." + key, depth + 1));
     }
     return Collections.unmodifiableMap(copy);
+  }
+
+  private static void checkDigits(long digits, String path) {
+    if (digits > MAX_NUMBER_DIGITS) {
+      throw new IllegalArgumentException(path + " is a number of about " + digits
+          + " digits; arguments hold numbers of at most " + MAX_NUMBER_DIGITS + " (pass it as a"
+          + " string)");
+    }
+  }
+
+  /** Text must be Unicode that UTF-8 can hold: no surrogate without its pair. */
+  private static String checkedText(String text, String path) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(
+            path + " has an unpaired surrogate at index " + i + ", which is not Unicode text");
+      }
+    }
+    return text;
   }
 }

@@ -3,6 +3,8 @@ package dev.airlock;
 /**
  * One reason behind a {@link Decision}: what said so, and why.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param code the machine-readable code
  * @param policy the name of the policy (or Airlock's own check) that gave it, e.g. {@code
  *     "effect-rules"}

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * ReasonCode OUTSIDE_HOURS = ReasonCode.of("OUTSIDE_BUSINESS_HOURS");
  * }</pre>
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the code, upper snake case, e.g. {@code "NEEDS_APPROVAL"}
  */
 public record ReasonCode(String name) {

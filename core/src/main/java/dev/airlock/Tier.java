@@ -6,6 +6,8 @@ package dev.airlock;
  * <p>The defaults of {@link dev.airlock.policy.EffectRules#defaults()}: PRODUCTION allows reads
  * and sends writes, schema changes and destructive work to a person; REPLICA allows only reads;
  * STAGING allows all but ADMIN, PRIVILEGE and UNKNOWN; DEVELOPMENT all but PRIVILEGE and UNKNOWN.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum Tier {
   /** The live system; agents read it, and a person approves every write. */

@@ -4,6 +4,8 @@ package dev.airlock;
  * The work behind a tool, which {@link Airlock#execute(ToolCall, ToolAction)} runs only once the
  * call is allowed.
  *
+ * <p>Airlock runs it at most once, on the thread that called {@code execute}.
+ *
  * @param <T> what the tool returns
  */
 @FunctionalInterface

@@ -6,13 +6,14 @@ package dev.airlock;
  *
  * <p>The message reads {@code "Tool call 'run_sql' refused: Refused by Airlock (effect-rules,
  * NEEDS_APPROVAL): …"}; {@link #modelMessage()} is the part after the colon, the text to hand the
- * model as the tool's result.
+ * model as the tool's result. Immutable and thread-safe.
  */
 public final class ToolCallRefusedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final transient Decision decision;
   private final String tool;
+  private final String modelMessage;
 
   /**
    * Creates the exception for a refused call.
@@ -30,12 +31,14 @@ public final class ToolCallRefusedException extends RuntimeException {
     }
     this.tool = tool;
     this.decision = decision;
+    this.modelMessage = decision.refusalMessage();
   }
 
   /**
    * Returns the decision that refused the call.
    *
-   * @return a {@link Decision.Deny} or {@link Decision.NeedsApproval}
+   * @return a {@link Decision.Deny} or {@link Decision.NeedsApproval}; {@code null} only after
+   *     the exception was serialized and read back, which keeps the messages but not the decision
    */
   public Decision decision() {
     return decision;
@@ -56,6 +59,6 @@ public final class ToolCallRefusedException extends RuntimeException {
    * @return the refusal text
    */
   public String modelMessage() {
-    return decision.refusalMessage();
+    return modelMessage;
   }
 }

@@ -9,12 +9,21 @@ import dev.airlock.policy.EffectRules;
 import dev.airlock.policy.EnvironmentAllowlist;
 import dev.airlock.policy.Vote;
 import dev.airlock.policy.Vote.Verdict;
+import dev.airlock.audit.AuditEvent;
+import dev.airlock.audit.AuditLog;
+import dev.airlock.audit.AuditSink;
+import dev.airlock.audit.AuditVerification;
+import dev.airlock.audit.JsonLinesAuditSink;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AirlockTest {
   private final RecordingAuditSink audit = new RecordingAuditSink();
@@ -117,15 +126,9 @@ class AirlockTest {
 
   @Test
   void unreadableKillSwitchDenies() {
-    KillSwitch broken = new KillSwitch() {
-      @Override public void engage(String reason, String by) {}
-      @Override public void engageForAgent(String agent, String reason, String by) {}
-      @Override public void release(String by) {}
-      @Override public void releaseForAgent(String agent, String by) {}
-      @Override public java.util.Optional<Engagement> engagementFor(String agent) {
-        throw new IllegalStateException("store unreachable");
-      }
-    };
+    KillSwitch broken = new StubKillSwitch(() -> {
+      throw new IllegalStateException("store unreachable");
+    });
 
     Decision d = builder().killSwitch(broken).build().evaluate(call("read_orders", "prod"));
 
@@ -426,5 +429,217 @@ class AirlockTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-3S");
     assertThatThrownBy(() -> Airlock.builder().tool("t", Effect.READ).tool("t", Effect.WRITE))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("already registered");
+  }
+
+  @Test
+  void killSwitchEngagedWhileAwaitingApprovalStopsTheCall() {
+    AtomicReference<Airlock> self = new AtomicReference<>();
+    Airlock airlock = builder().approver(request -> {
+      self.get().killSwitch().engage("incident while waiting", "oncall");
+      return CompletableFuture.completedFuture(ApprovalDecision.approve("alice", null));
+    }).build();
+    self.set(airlock);
+
+    assertThatThrownBy(() -> airlock.execute(call("refund_order", "prod"), this::run))
+        .isInstanceOfSatisfying(ToolCallRefusedException.class, e ->
+            assertThat(e.decision().reasons()).extracting(Reason::code)
+                .startsWith(ReasonCode.KILL_SWITCH, ReasonCode.APPROVED));
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void approverThatBlocksIsBoundedByTheTimeout() {
+    CountDownLatch never = new CountDownLatch(1);
+    Airlock airlock = builder()
+        .approver(request -> {
+          try {
+            never.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return CompletableFuture.completedFuture(ApprovalDecision.approve("alice", null));
+        })
+        .approvalTimeout(Duration.ofMillis(100))
+        .build();
+
+    assertThatThrownBy(() -> airlock.execute(call("refund_order", "prod"), this::run))
+        .isInstanceOfSatisfying(ToolCallRefusedException.class, e ->
+            assertThat(e.decision().primaryReason().code())
+                .isEqualTo(ReasonCode.APPROVAL_TIMEOUT));
+    never.countDown();
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void approverThatThrowsAnErrorDenies() {
+    Approver thrower = request -> {
+      throw new AssertionError("bug in the approver");
+    };
+    Approver failing = request -> CompletableFuture.failedFuture(new StackOverflowError());
+
+    for (Approver approver : new Approver[] {thrower, failing}) {
+      Airlock airlock = builder().approver(approver).build();
+      assertThatThrownBy(() -> airlock.execute(call("refund_order", "prod"), this::run))
+          .isInstanceOfSatisfying(ToolCallRefusedException.class, e ->
+              assertThat(e.decision().primaryReason().code())
+                  .isEqualTo(ReasonCode.APPROVER_ERROR));
+    }
+    assertThat(audit.events).filteredOn(e -> e.type().equals("approval"))
+        .extracting(e -> e.fields().get("outcome")).containsExactly("ERROR", "ERROR");
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void selfApprovalIgnoresCaseAndBlanks() {
+    Airlock airlock = builder().approver(request ->
+        CompletableFuture.completedFuture(ApprovalDecision.approve(" BOT ", null))).build();
+
+    assertThatThrownBy(() -> airlock.execute(call("refund_order", "prod"), this::run))
+        .isInstanceOfSatisfying(ToolCallRefusedException.class, e ->
+            assertThat(e.decision().primaryReason().code()).isEqualTo(ReasonCode.SELF_APPROVAL));
+  }
+
+  @Test
+  void approvalThatCannotBeRecordedDenies() {
+    Airlock airlock = builder().approver(request -> {
+      audit.failing = true;
+      return CompletableFuture.completedFuture(ApprovalDecision.approve("alice", null));
+    }).build();
+
+    assertThatThrownBy(() -> airlock.execute(call("refund_order", "prod"), this::run))
+        .isInstanceOfSatisfying(ToolCallRefusedException.class, e ->
+            assertThat(e.decision().primaryReason().code())
+                .isEqualTo(ReasonCode.AUDIT_UNAVAILABLE));
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void killSwitchThatAnswersNullDenies() {
+    KillSwitch silent = new StubKillSwitch(() -> null);
+
+    Decision d = builder().killSwitch(silent).build().evaluate(call("read_orders", "prod"));
+
+    assertThat(d.primaryReason().code()).isEqualTo(ReasonCode.KILL_SWITCH);
+    assertThat(d.refusalMessage()).contains("could not be read");
+  }
+
+  @Test
+  void sinkThatThrowsAnErrorDenies() {
+    AuditSink broken = event -> {
+      throw new LinkageError("sink jar missing a class");
+    };
+    Airlock airlock = Airlock.builder().environment(Environment.production("prod"))
+        .tool("read_orders", Effect.READ).auditSink(broken).build();
+
+    assertThat(airlock.evaluate(call("read_orders", "prod")).primaryReason().code())
+        .isEqualTo(ReasonCode.AUDIT_UNAVAILABLE);
+  }
+
+  @Test
+  void refusalKeepsItsOwnReasonFirstWhenTheAuditLogAlsoFails() {
+    Airlock airlock = builder().build();
+    airlock.killSwitch().engage("incident", "oncall");
+    audit.failing = true;
+
+    Decision d = airlock.evaluate(call("read_orders", "prod"));
+
+    assertThat(d.reasons()).extracting(Reason::code)
+        .containsExactly(ReasonCode.KILL_SWITCH, ReasonCode.AUDIT_UNAVAILABLE);
+  }
+
+  @Test
+  void interruptedToolKeepsTheInterruptFlag() {
+    Airlock airlock = builder().build();
+
+    assertThatThrownBy(() -> airlock.execute(call("read_orders", "prod"), () -> {
+      throw new InterruptedException("shutting down");
+    })).isInstanceOf(ToolExecutionException.class);
+
+    assertThat(Thread.interrupted()).isTrue();
+  }
+
+  @Test
+  void ownRefusalsNameTheCallAndItsEnvironment() {
+    Airlock airlock = builder()
+        .policy("flaky", (call, context) -> {
+          throw new IllegalStateException("boom");
+        })
+        .build();
+
+    assertThat(airlock.evaluate(call("refund_order", "staging")).refusalMessage())
+        .isEqualTo("Refused by Airlock (flaky, POLICY_ERROR): WRITE call of 'refund_order' on"
+            + " 'staging' could not be checked: policy 'flaky' failed (IllegalStateException)."
+            + " It was not run. Do not retry this another way; tell the user why.");
+    assertThat(airlock.evaluate(call("refund_order", "nowhere")).refusalMessage())
+        .contains("'refund_order' on 'nowhere' is refused: that environment is not declared");
+  }
+
+  @Test
+  void auditLogFileRecordsEveryStepAndVerifies(@TempDir Path dir) {
+    Path file = dir.resolve("audit.jsonl");
+    try (Airlock airlock = Airlock.builder()
+        .environment(Environment.production("prod"))
+        .tool("read_orders", Effect.READ)
+        .tool("refund_order", Effect.WRITE)
+        .approver(request ->
+            CompletableFuture.completedFuture(ApprovalDecision.approve("alice", "fine")))
+        .auditLog(file)
+        .build()) {
+      airlock.execute(call("read_orders", "prod"), this::run);
+      airlock.execute(call("refund_order", "prod"), this::run);
+      airlock.killSwitch().engage("done for today", "oncall");
+      assertThat(airlock.evaluate(call("read_orders", "prod")).isAllowed()).isFalse();
+    }
+
+    AuditVerification verification = AuditLog.verify(file);
+    assertThat(verification.intact()).as(verification.problem()).isTrue();
+    assertThat(verification.linesChecked()).isEqualTo(7);
+    assertThat(runs).hasValue(2);
+  }
+
+  @Test
+  void closeClosesOnlyTheSinkItOpened(@TempDir Path dir) {
+    JsonLinesAuditSink own = JsonLinesAuditSink.builder(dir.resolve("own.jsonl")).build();
+    Airlock lent = builder().build();
+    Airlock.builder().environment(Environment.production("prod")).auditSink(own).build().close();
+
+    own.append(new AuditEvent("still-open", Map.of()));
+    lent.close();
+    own.close();
+    try (Airlock opened = Airlock.builder().environment(Environment.production("prod"))
+        .auditLog(dir.resolve("opened.jsonl")).build()) {
+      assertThat(opened.evaluate(call("x", "prod")).isAllowed()).isFalse();
+    }
+    // Closed means its lock is free again.
+    JsonLinesAuditSink.builder(dir.resolve("opened.jsonl")).build().close();
+  }
+
+  @Test
+  void effectRulesAreAddedOnceAndUnderTheirOwnName() {
+    assertThatThrownBy(() -> builder().policy("mine", EffectRules.defaults()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("own name");
+    assertThatThrownBy(() -> builder().policy(EffectRules.defaults())
+        .policy(EffectRules.builder().build()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("already added");
+  }
+
+  @Test
+  void approvalTimeoutMustBeFromAMillisecondToADay() {
+    assertThatThrownBy(() -> Airlock.builder().approvalTimeout(Duration.ofNanos(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT0.000000001S");
+    assertThatThrownBy(() -> Airlock.builder().approvalTimeout(Duration.ofDays(2)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT48H");
+  }
+
+  @Test
+  void settingsThatMayBeSetOnceQuoteTheEarlierValue() {
+    Approver first = request -> new CompletableFuture<>();
+    assertThatThrownBy(() -> Airlock.builder().approver(first).approver(first))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining(first.toString());
+    assertThatThrownBy(() -> Airlock.builder().approvalTimeout(Duration.ofSeconds(3))
+        .approvalTimeout(Duration.ofSeconds(4)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("PT3S");
+    assertThatThrownBy(() -> Airlock.builder().auditSink(audit).auditLog(Path.of("x")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining(audit.toString());
   }
 }

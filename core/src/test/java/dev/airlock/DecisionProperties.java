@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.airlock.policy.EffectRules;
 import dev.airlock.policy.Vote;
 import dev.airlock.policy.Vote.Verdict;
+import dev.airlock.audit.JsonLinesAuditSink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,8 +58,11 @@ class DecisionProperties {
     assertThat(byPolicy.get(d.primaryReason().policy())).isEqualTo(expected);
   }
 
+  /** One real audit log for all tries: every decision must also survive being recorded. */
+  private static final JsonLinesAuditSink LOG = openLog();
+
   @Property
-  void evaluateNeverThrows(@ForAll("calls") ToolCall call, @ForAll boolean killSwitch,
+  void evaluateNeverThrows(@ForAll("calls") ToolCall call, @ForAll("killSwitchKinds") String killSwitchKind,
       @ForAll boolean throwingPolicy, @ForAll boolean withApprover) {
     Airlock.Builder builder = Airlock.builder()
         .environment(Environment.production("prod"))
@@ -64,7 +72,8 @@ class DecisionProperties {
         .tool("write", Effect.WRITE, "prod", "staging")
         .tool("drop", Effect.DESTRUCTIVE)
         .policy(EffectRules.defaults())
-        .auditSink(new RecordingAuditSink());
+        .killSwitch(killSwitch(killSwitchKind))
+        .auditSink(LOG);
     if (throwingPolicy) {
       builder.policy("broken", (c, context) -> {
         throw new IllegalStateException("broken");
@@ -75,17 +84,50 @@ class DecisionProperties {
         throw new IllegalStateException("never asked by evaluate");
       });
     }
-    Airlock airlock = builder.build();
-    if (killSwitch) {
-      airlock.killSwitch().engageForAgent(call.agent(), "test", "oncall");
-    }
 
-    Decision d = airlock.evaluate(call);
+    Decision d = builder.build().evaluate(call);
 
-    assertThat(d.reasons()).isNotEmpty();
     assertThat(d.callId()).isEqualTo(call.callId());
-    if (killSwitch || throwingPolicy) {
+    assertThat(d.primaryReason().code()).isNotEqualTo(ReasonCode.AUDIT_UNAVAILABLE);
+    boolean stopped = !killSwitchKind.equals("released");
+    if (stopped) {
+      assertThat(d.primaryReason().code()).isEqualTo(ReasonCode.KILL_SWITCH);
+    }
+    if (stopped || throwingPolicy) {
       assertThat(d.isAllowed()).isFalse();
+    }
+  }
+
+  @Provide
+  Arbitrary<String> killSwitchKinds() {
+    return Arbitraries.of("released", "engaged", "throws", "null");
+  }
+
+  private static KillSwitch killSwitch(String kind) {
+    return switch (kind) {
+      case "released" -> StubKillSwitch.released();
+      case "engaged" -> {
+        KillSwitch engaged = KillSwitch.inMemory();
+        engaged.engage("test", "oncall");
+        yield engaged;
+      }
+      case "null" -> new StubKillSwitch(() -> null);
+      default -> new StubKillSwitch(() -> {
+        throw new IllegalStateException("store unreachable");
+      });
+    };
+  }
+
+  private static JsonLinesAuditSink openLog() {
+    try {
+      Path dir = Files.createTempDirectory("airlock-properties");
+      dir.toFile().deleteOnExit();
+      Path file = dir.resolve("audit.jsonl");
+      file.toFile().deleteOnExit();
+      dir.resolve("audit.jsonl.lock").toFile().deleteOnExit();
+      return JsonLinesAuditSink.builder(file).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -103,25 +145,36 @@ class DecisionProperties {
 
   @Provide
   Arbitrary<ToolCall> calls() {
+    Arbitrary<String> text = Arbitraries.strings().all().ofMaxLength(40)
+        .filter(DecisionProperties::isUnicode);
     Arbitrary<String> names = Arbitraries.oneOf(
-        Arbitraries.of("read", "write", "drop", "other"),
-        Arbitraries.strings().ofMinLength(1).ofMaxLength(12).filter(s -> !s.isBlank()));
+        Arbitraries.of("read", "write", "drop", "other"), text.filter(s -> !s.isBlank()));
     Arbitrary<String> environments = Arbitraries.oneOf(
         Arbitraries.of("prod", "replica", "staging", "dev", "PROD"),
-        Arbitraries.strings().ofMinLength(1).ofMaxLength(12).filter(s -> !s.isBlank()));
+        text.filter(s -> !s.isBlank()));
     Arbitrary<Object> leaf = Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(30).map(s -> (Object) s),
+        text.map(s -> (Object) s),
         Arbitraries.integers().map(i -> (Object) i),
+        Arbitraries.longs().map(l -> (Object) l),
+        Arbitraries.doubles().map(d -> (Object) d),
+        Arbitraries.floats().map(f -> (Object) f),
+        Arbitraries.bigDecimals().map(d -> (Object) d),
         Arbitraries.of(true, false).map(b -> (Object) b),
         Arbitraries.just(null));
-    Arbitrary<Map<String, Object>> arguments = Arbitraries.maps(
-        Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(6),
-        Arbitraries.oneOf(leaf, leaf.list().ofMaxSize(3).map(l -> (Object) l)))
-        .ofMaxSize(5);
-    return Combinators.combine(names, environments, names, arguments,
-            Arbitraries.strings().ofMaxLength(20).injectNull(0.5))
+    Arbitrary<Object> value = Arbitraries.recursive(
+        () -> leaf,
+        inner -> Arbitraries.oneOf(
+            inner.list().ofMaxSize(3).map(l -> (Object) l),
+            Arbitraries.maps(text, inner).ofMaxSize(3).map(m -> (Object) m)),
+        0, 6);
+    Arbitrary<Map<String, Object>> arguments = Arbitraries.maps(text, value).ofMaxSize(5);
+    return Combinators.combine(names, environments, names, arguments, text.injectNull(0.5))
         .as((tool, environment, agent, args, reason) -> ToolCall.builder(tool)
             .environment(environment).agent(agent).arguments(args).reason(reason).build());
+  }
+
+  private static boolean isUnicode(String s) {
+    return s.codePoints().noneMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE);
   }
 
   private static Verdict verdictOf(Decision d) {

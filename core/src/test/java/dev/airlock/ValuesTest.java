@@ -103,4 +103,28 @@ class ValuesTest {
         + " tell the user why.");
     assertThat(e.modelMessage()).isEqualTo(deny.refusalMessage());
   }
+
+  @Test
+  void argumentsTheAuditLogCouldNotRecordAreRefusedAtOnce() {
+    Map<String, Object> deep = new HashMap<>();
+    Map<String, Object> level = deep;
+    for (int i = 0; i < 40; i++) {
+      Map<String, Object> next = new HashMap<>();
+      level.put("k", next);
+      level = next;
+    }
+    Map<String, Object> nested = deep;
+
+    assertThatThrownBy(() -> ToolCall.builder("t").arguments(nested).environment("e").agent("a")
+        .build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nested more than 32");
+    assertThatThrownBy(() -> ToolCall.builder("t").argument("n", new BigDecimal("1E+100000"))
+        .environment("e").agent("a").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("arguments.n");
+    assertThatThrownBy(() -> ToolCall.builder("t").argument("s", "abc\uD800")
+        .environment("e").agent("a").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired surrogate");
+    assertThat(ToolCall.builder("t").argument("s", "emoji \uD83D\uDE00").environment("e")
+        .agent("a").build().arguments()).containsEntry("s", "emoji \uD83D\uDE00");
+  }
 }

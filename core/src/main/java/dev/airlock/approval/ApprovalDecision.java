@@ -10,6 +10,8 @@ import java.util.Objects;
  * ApprovalDecision.reject("bob@example.com", "this is the whole table");
  * }</pre>
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param approved whether the call may run
  * @param by the principal of the person who decided; never the agent's own
  * @param comment what they said, or {@code null}

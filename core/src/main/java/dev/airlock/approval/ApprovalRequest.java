@@ -11,6 +11,8 @@ import java.util.Objects;
  * What a person is asked to approve: the exact call, where it would run, its effect and every
  * reason the policies gave.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param requestId unique id of this request (the id of the decision that asked for it)
  * @param call the exact call, arguments included
  * @param environment the environment it would run on

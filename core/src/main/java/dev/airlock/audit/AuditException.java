@@ -3,6 +3,8 @@ package dev.airlock.audit;
 /**
  * Thrown when an audit log cannot be written or read: a full disk, a lock held by another process,
  * a closed sink, a log whose chain is broken where it must continue.
+ *
+ * <p>Immutable and thread-safe.
  */
 public class AuditException extends RuntimeException {
   private static final long serialVersionUID = 1L;

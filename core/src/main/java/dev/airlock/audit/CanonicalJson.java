@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,9 +158,7 @@ final class CanonicalJson {
       if (Double.isNaN(d) || Double.isInfinite(d)) {
         throw new IllegalArgumentException(path + " is " + d + ", which JSON cannot hold");
       }
-      // Float.toString, not the widened double, so 0.1f stays 0.1 rather than 0.10000000149….
-      String shortest = n instanceof Float f ? Float.toString(f) : Double.toString(d);
-      text = plain(new BigDecimal(shortest), path);
+      text = plain(shortest(n), path);
     } else {
       throw new IllegalArgumentException(
           path + " is a " + n.getClass().getName() + "; audit numbers are Integer, Long, Short,"
@@ -166,6 +166,30 @@ final class CanonicalJson {
     }
     checkLength(text.length(), path);
     return text;
+  }
+
+  /**
+   * The shortest decimal that reads back as the same double (or float), the nearest one where
+   * several are as short. Computed from the exact binary value, not from {@code Double.toString},
+   * whose digits changed between JDK 17 and 19: the same number must hash the same everywhere.
+   */
+  static BigDecimal shortest(Number n) {
+    boolean isFloat = n instanceof Float;
+    BigDecimal exact = new BigDecimal(n.doubleValue()); // a float widens to a double exactly
+    if (exact.signum() == 0) {
+      return BigDecimal.ZERO;
+    }
+    for (int digits = 1; digits < 17; digits++) {
+      BigDecimal candidate = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+      boolean same = isFloat
+          ? candidate.floatValue() == n.floatValue()
+          : candidate.doubleValue() == n.doubleValue();
+      if (same) {
+        return candidate;
+      }
+    }
+    // 17 significant digits tell every double apart.
+    return exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
   }
 
   private static String plain(BigDecimal d, String path) {

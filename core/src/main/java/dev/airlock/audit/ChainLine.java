@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -147,6 +148,15 @@ record ChainLine(
   }
 
   /** The HMAC of a line: HMAC-SHA256 over its hash, as lowercase hex in UTF-8. */
+  /** A copy of an HMAC key given to a builder, checked the same way for sinks and verifiers. */
+  static byte[] copyOfKey(byte[] key) {
+    Objects.requireNonNull(key, "hmacKey must not be null");
+    if (key.length == 0) {
+      throw new IllegalArgumentException("hmacKey must not be empty");
+    }
+    return key.clone();
+  }
+
   static String hmac(Mac mac, String hash) {
     return HEX.formatHex(mac.doFinal(hash.getBytes(StandardCharsets.UTF_8)));
   }

@@ -54,12 +54,14 @@ final class ChainVerifier {
    * @param verification the result as callers see it
    * @param tornTail the torn stretch at the end of the log if that is its only problem, else
    *     {@code null}
+   * @param signed whether a good line carries an {@code hmac}, so the log was written with a key
    */
-  record Outcome(AuditVerification verification, TornTail tornTail) {}
+  record Outcome(AuditVerification verification, TornTail tornTail, boolean signed) {}
 
   private final Mac mac;
   private final String expectedHeadHash;
   private boolean headSeen;
+  private boolean signed;
   private final List<AuditVerification.TornLine> recovered = new ArrayList<>();
 
   private long lines;
@@ -128,6 +130,7 @@ final class ChainVerifier {
       if (problem != null) {
         return broken(lines, problem);
       }
+      signed |= line.hmac() != null;
       lastLine = lines;
       lastSeq = line.seq();
       lastHash = line.hash();
@@ -143,13 +146,13 @@ final class ChainVerifier {
       TornTail tail = new TornTail(tornLine, tornBytes, tornSha256(), tornTerminated);
       return new Outcome(result(tornLine, "line " + tornLine + ": " + tornProblem
           + "; it ends the log, so the writer probably crashed mid-write, and no recovery event"
-          + " follows it (opening a sink on the log writes one)"), tail);
+          + " follows it (opening a sink on the log writes one)"), tail, signed);
     }
     if (!headSeen) {
       return new Outcome(result(0, "expected head hash " + expectedHeadHash
-          + " is not in the log (the log was cut off or rewritten)"), null);
+          + " is not in the log (the log was cut off or rewritten)"), null, signed);
     }
-    return new Outcome(result(0, null), null);
+    return new Outcome(result(0, null), null, signed);
   }
 
   /** The line, or {@code null} if it is malformed, after adding it to the torn stretch. */
@@ -242,7 +245,7 @@ final class ChainVerifier {
   }
 
   private Outcome broken(long line, String problem) {
-    return new Outcome(result(line, "line " + line + ": " + problem), null);
+    return new Outcome(result(line, "line " + line + ": " + problem), null, signed);
   }
 
   private AuditVerification result(long firstBadLine, String problem) {

@@ -267,6 +267,10 @@ public final class JsonLinesAuditSink implements AuditSink {
               + " broken: " + verification.problem() + ". Keep it as evidence and write a new"
               + " log at another path");
         }
+        if (found.signed() && hmacKey == null) {
+          throw new AuditException("audit log " + b.file + " is signed with an HMAC key; continue"
+              + " it with the same key (hmacKey), or write a new log at another path");
+        }
         head = verification.head();
       }
       out = new FileOutputStream(b.file.toFile(), true);
@@ -349,11 +353,7 @@ public final class JsonLinesAuditSink implements AuditSink {
      * @throws IllegalArgumentException if {@code key} is empty
      */
     public Builder hmacKey(byte[] key) {
-      Objects.requireNonNull(key, "hmacKey must not be null");
-      if (key.length == 0) {
-        throw new IllegalArgumentException("hmacKey must not be empty");
-      }
-      this.hmacKey = key.clone();
+      this.hmacKey = ChainLine.copyOfKey(key);
       return this;
     }
 

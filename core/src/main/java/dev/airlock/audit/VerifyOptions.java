@@ -82,11 +82,7 @@ public final class VerifyOptions {
      * @throws IllegalArgumentException if {@code key} is empty
      */
     public Builder hmacKey(byte[] key) {
-      Objects.requireNonNull(key, "hmacKey must not be null");
-      if (key.length == 0) {
-        throw new IllegalArgumentException("hmacKey must not be empty");
-      }
-      this.hmacKey = key.clone();
+      this.hmacKey = ChainLine.copyOfKey(key);
       return this;
     }
 

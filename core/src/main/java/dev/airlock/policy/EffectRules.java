@@ -110,6 +110,11 @@ public final class EffectRules implements Policy {
     return NAME;
   }
 
+  @Override
+  public String toString() {
+    return "EffectRules[tiers=" + byTier + ", environments=" + byEnvironment + "]";
+  }
+
   private static String tierName(Tier tier) {
     return tier.name().toLowerCase(Locale.ROOT);
   }

@@ -8,6 +8,8 @@ import java.util.Objects;
  * What Airlock knows about a call when its policies vote, beyond the {@link dev.airlock.ToolCall}
  * itself.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param environment the declared environment the call is bound to
  * @param effect the call's effect: the tool's declared effect, or {@link Effect#UNKNOWN} for a tool
  *     that declared none

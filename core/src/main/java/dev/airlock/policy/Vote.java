@@ -14,6 +14,8 @@ import java.util.Objects;
  *     : Vote.abstain();
  * }</pre>
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param verdict what the policy votes
  * @param code why, as a code; {@code null} only when abstaining
  * @param message why, in words safe to show a model; {@code null} only when abstaining

@@ -5,6 +5,8 @@ package dev.airlock.sql;
  *
  * <p>The same text can mean different things in two dialects ({@code --1}, {@code #}, {@code \'},
  * nested comments), so every environment names its dialect.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum SqlDialect {
   /** PostgreSQL. */

@@ -145,4 +145,20 @@ class CanonicalJsonTest {
     assertThatThrownBy(() -> CanonicalJson.parseObject(line))
         .hasMessageContaining("Duplicate field 'a'");
   }
+
+  @Test
+  void writesDoublesTheSameOnEveryJdk() {
+    // JDK 17's Double.toString gives 1.9999999999999998E23 for 2e23; JDK 19+ gives 2.0E23.
+    Map<String, Object> numbers = new LinkedHashMap<>();
+    numbers.put("a", 2e23d);
+    numbers.put("b", 1.0E23d);
+    numbers.put("c", 0.3f);
+    numbers.put("d", Double.MIN_VALUE);
+    numbers.put("e", 123.456d);
+
+    assertThat(write(numbers)).startsWith("{\"a\":200000000000000000000000,"
+        + "\"b\":100000000000000000000000,\"c\":0.3,\"d\":0.");
+    assertThat(write(numbers)).endsWith("0005,\"e\":123.456}");
+    assertThat(CanonicalJson.shortest(Double.MIN_VALUE).doubleValue()).isEqualTo(Double.MIN_VALUE);
+  }
 }

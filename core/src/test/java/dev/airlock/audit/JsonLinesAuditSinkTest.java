@@ -460,4 +460,19 @@ class JsonLinesAuditSinkTest {
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     return new Probe(process.exitValue(), output);
   }
+
+  @Test
+  void openingASignedLogWithoutTheKeyRefuses() {
+    JsonLinesAuditSink.builder(log()).hmacKey(new byte[] {7}).build().close();
+    try (JsonLinesAuditSink signed = JsonLinesAuditSink.builder(log()).hmacKey(new byte[] {7})
+        .build()) {
+      signed.append(new AuditEvent("step", Map.of("n", 1)));
+    }
+    String before = LogFiles.read(log());
+
+    assertThatThrownBy(this::open)
+        .isInstanceOf(AuditException.class)
+        .hasMessageContaining("signed with an HMAC key");
+    assertThat(LogFiles.read(log())).isEqualTo(before);
+  }
 }
