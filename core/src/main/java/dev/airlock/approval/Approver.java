@@ -12,6 +12,10 @@ import java.util.concurrent.CompletionStage;
  * (thrown or completing the stage), or an approval by the agent's own principal is a refusal: the
  * gate fails closed. The model never sees or answers the request.
  *
+ * <p>{@code request} should return at once with a stage that completes when the person answers.
+ * Airlock calls it on a thread of its own, so one that blocks instead still releases the caller at
+ * the timeout, but keeps that thread until it returns.
+ *
  * <pre>{@code
  * Approver approver = request -> CompletableFuture.supplyAsync(() ->
  *     askOnCall(request.call(), request.reasons()));
