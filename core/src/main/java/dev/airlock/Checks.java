@@ -19,7 +19,7 @@ final class Checks {
   }
 
   /** Returns {@code null} for {@code null}; otherwise the value, which must not be blank. */
-  static String blankToReject(String value, String name) {
+  static String nullOrNotBlank(String value, String name) {
     return value == null ? null : notBlank(value, name);
   }
 }

@@ -98,7 +98,7 @@ public interface KillSwitch {
      * @throws IllegalArgumentException if a name is blank
      */
     public Engagement {
-      Checks.blankToReject(agent, "agent");
+      Checks.nullOrNotBlank(agent, "agent");
       Checks.notBlank(reason, "reason");
       Checks.notBlank(by, "by");
       Checks.notNull(at, "at");

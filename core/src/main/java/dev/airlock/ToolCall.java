@@ -55,7 +55,7 @@ public record ToolCall(
     arguments = JsonValues.copyObject(arguments, "arguments");
     Checks.notBlank(environment, "environment");
     Checks.notBlank(agent, "agent");
-    Checks.blankToReject(sessionId, "sessionId");
+    Checks.nullOrNotBlank(sessionId, "sessionId");
   }
 
   /**
@@ -159,7 +159,7 @@ public record ToolCall(
      * @throws IllegalArgumentException if {@code sessionId} is blank
      */
     public Builder session(String sessionId) {
-      this.sessionId = Checks.blankToReject(sessionId, "sessionId");
+      this.sessionId = Checks.nullOrNotBlank(sessionId, "sessionId");
       return this;
     }
 
