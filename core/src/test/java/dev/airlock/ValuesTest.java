@@ -121,6 +121,11 @@ class ValuesTest {
     assertThatThrownBy(() -> ToolCall.builder("t").argument("n", new BigDecimal("1E+100000"))
         .environment("e").agent("a").build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("arguments.n");
+    assertThatThrownBy(() -> ToolCall.builder("t")
+        .argument("big", java.math.BigInteger.TEN.pow(900)).environment("e").agent("a").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("arguments.big");
+    assertThat(ToolCall.builder("t").argument("big", java.math.BigInteger.TEN.pow(899))
+        .environment("e").agent("a").build().arguments()).containsKey("big");
     assertThatThrownBy(() -> ToolCall.builder("t").argument("s", "abc\uD800")
         .environment("e").agent("a").build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired surrogate");

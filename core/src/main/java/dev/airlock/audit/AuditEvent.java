@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * hash and the line's own hash. Field names {@code seq}, {@code ts}, {@code prev}, {@code hash},
  * {@code hmac} and {@code type} are the sink's and may not be used here.
  *
- * <p>Immutable at the top level (the fields map is an unmodifiable copy); Airlock passes nested values that are themselves unmodifiable. Thread-safe when they are.
+ * <p>Immutable at the top level (the fields map is an unmodifiable copy); Airlock passes nested
+ * values that are themselves unmodifiable. Thread-safe when they are.
  *
  * @param type the kind of event, lower kebab case, e.g. {@code "kill-switch"}
  * @param fields the event's content, copied into an unmodifiable map that keeps {@code null}s
