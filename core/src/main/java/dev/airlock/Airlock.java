@@ -12,6 +12,9 @@ import dev.airlock.policy.Policy;
 import dev.airlock.policy.PolicyContext;
 import dev.airlock.policy.Vote;
 import dev.airlock.policy.Vote.Verdict;
+import dev.airlock.sql.SqlAnalysis;
+import dev.airlock.sql.SqlAnalyzer;
+import dev.airlock.sql.SqlDialect;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.nio.file.Path;
@@ -58,7 +61,10 @@ import org.slf4j.LoggerFactory;
  *       UNKNOWN_ENVIRONMENT}); one naming an environment its tool is not bound to, too ({@code
  *       ENVIRONMENT_MISMATCH}).
  *   <li>The effect: the tool's declared effect; a tool that declared none is {@link
- *       Effect#UNKNOWN}.
+ *       Effect#UNKNOWN}. For a {@linkplain Builder#sqlTool SQL tool}, the SQL it carries is
+ *       analysed ({@link SqlAnalyzer}, in the dialect of the call's environment) and the more
+ *       severe of the two effects counts; a SQL tool called without SQL is denied ({@code
+ *       SQL_MISSING}). The analysis' reasons follow the policies' in the decision.
  *   <li>Every policy votes; the most restrictive vote wins ({@code DENY > NEEDS_APPROVAL > ALLOW})
  *       and every reason is kept, the deciding ones first. A policy that throws or returns {@code
  *       null} is a {@code DENY} ({@code POLICY_ERROR}). Unless the builder was given an {@link
@@ -86,6 +92,7 @@ public final class Airlock implements AutoCloseable {
 
   private final Map<String, Environment> environments;
   private final Map<String, ToolSpec> tools;
+  private final Map<SqlDialect, SqlAnalyzer> sqlAnalyzers;
   private final List<Policy> policies;
   private final Approver approver;
   private final TimeLimiter approvalTimeLimiter;
@@ -98,6 +105,12 @@ public final class Airlock implements AutoCloseable {
   private Airlock(Builder b, AuditSink audit, boolean ownsAudit) {
     this.environments = Map.copyOf(b.environments);
     this.tools = Map.copyOf(b.tools);
+    Map<SqlDialect, SqlAnalyzer> analyzers = new EnumMap<>(SqlDialect.class);
+    analyzers.putAll(b.sqlAnalyzers);
+    for (Environment environment : b.environments.values()) {
+      analyzers.computeIfAbsent(environment.dialect(), SqlAnalyzer::of);
+    }
+    this.sqlAnalyzers = analyzers;
     List<Policy> all = new ArrayList<>();
     if (b.policies.stream().noneMatch(EffectRules.class::isInstance)) {
       all.add(EffectRules.defaults());
@@ -226,7 +239,20 @@ public final class Airlock implements AutoCloseable {
               + spec.environments());
     }
 
-    Decision decision = vote(id, call, new PolicyContext(environment, effect));
+    SqlAnalysis analysis = null;
+    if (spec != null && spec.isSql()) {
+      Object sql = call.arguments().get(spec.sqlArgument());
+      if (!(sql instanceof String text)) {
+        return deny(id, call, Effect.UNKNOWN, ReasonCode.SQL_MISSING, AIRLOCK,
+            "'" + call.tool() + "' is a SQL tool, but its argument '" + spec.sqlArgument() + "' "
+                + (sql == null ? "is missing" : "is not a string") + "; send the SQL text there");
+      }
+      analysis = analyze(environment, text);
+      effect = Effect.mostSevere(effect, analysis.effect());
+    }
+
+    Decision decision =
+        vote(id, call, new PolicyContext(environment, effect, Optional.ofNullable(analysis)));
     if (decision instanceof Decision.NeedsApproval && approver == null) {
       decision = deny(decision, new Reason(ReasonCode.NO_APPROVER, AIRLOCK,
           what(call, effect) + " needs a person's approval, and no approver is configured"));
@@ -261,6 +287,19 @@ public final class Airlock implements AutoCloseable {
         + "; a person must release it");
   }
 
+  private SqlAnalysis analyze(Environment environment, String sql) {
+    SqlAnalyzer analyzer = sqlAnalyzers.get(environment.dialect());
+    try {
+      return analyzer.analyze(sql);
+    } catch (RuntimeException e) {
+      // The analyser fails closed by design; this is its own bug, and still must not let SQL pass.
+      log.error("SQL analysis failed ({}); treating the statement as UNKNOWN", e.toString());
+      return new SqlAnalysis(environment.dialect(), List.of(), Effect.UNKNOWN,
+          List.of(new Reason(ReasonCode.SQL_PARSE_ERROR, AIRLOCK,
+              "the SQL could not be analysed (" + e.getClass().getSimpleName() + ")")));
+    }
+  }
+
   private Decision vote(String id, ToolCall call, PolicyContext context) {
     String what = what(call, context.effect());
     Map<Verdict, List<Reason>> byVerdict = new EnumMap<>(Verdict.class);
@@ -287,6 +326,7 @@ public final class Airlock implements AutoCloseable {
         reasons.addAll(byVerdict.getOrDefault(verdict, List.of()));
       }
     }
+    context.sql().ifPresent(sql -> reasons.addAll(sql.reasons()));
     return switch (strictest) {
       case ALLOW -> new Decision.Allow(id, call.callId(), context.effect(), reasons);
       case NEEDS_APPROVAL -> new Decision.NeedsApproval(id, call.callId(), context.effect(), reasons);
@@ -488,6 +528,7 @@ public final class Airlock implements AutoCloseable {
 
     private final Map<String, Environment> environments = new LinkedHashMap<>();
     private final Map<String, ToolSpec> tools = new LinkedHashMap<>();
+    private final Map<SqlDialect, SqlAnalyzer> sqlAnalyzers = new EnumMap<>(SqlDialect.class);
     private final List<Policy> policies = new ArrayList<>();
     private Approver approver;
     private Duration approvalTimeout;
@@ -536,7 +577,63 @@ public final class Airlock implements AutoCloseable {
       for (String environment : environments) {
         Checks.notBlank(environment, "environment");
       }
-      ToolSpec spec = new ToolSpec(name, effect, new HashSet<>(Arrays.asList(environments)));
+      return register(new ToolSpec(name, effect, new HashSet<>(Arrays.asList(environments)), null));
+    }
+
+    /**
+     * Registers a SQL tool: the argument {@code sqlArgument} of each call carries a SQL text, which
+     * Airlock analyses in the dialect of the call's environment; its effect (READ for a plain
+     * query, DESTRUCTIVE for a DELETE without WHERE, UNKNOWN for text it cannot understand…) is
+     * what the policies judge. A call without a string in that argument is denied ({@code
+     * SQL_MISSING}).
+     *
+     * <pre>{@code
+     * Airlock.builder()
+     *     .environment(Environment.production("orders-db"))
+     *     .sqlTool("run_sql", "query", "orders-db")
+     * }</pre>
+     *
+     * @param name the tool's name
+     * @param sqlArgument the name of the argument that carries the SQL
+     * @param environments the environments it is bound to; none means any declared environment
+     * @return this builder
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if a name is blank
+     * @throws IllegalStateException if the tool was already registered
+     */
+    public Builder sqlTool(String name, String sqlArgument, String... environments) {
+      Checks.notBlank(name, "name");
+      Checks.notBlank(sqlArgument, "sqlArgument");
+      Checks.notNull(environments, "environments");
+      for (String environment : environments) {
+        Checks.notBlank(environment, "environment");
+      }
+      return register(
+          new ToolSpec(name, Effect.READ, new HashSet<>(Arrays.asList(environments)), sqlArgument));
+    }
+
+    /**
+     * Sets the analyser for the SQL of environments of its dialect, e.g. one with a team's own
+     * functions ({@link dev.airlock.sql.FunctionCatalog}) or other limits; by default each dialect
+     * gets {@link SqlAnalyzer#of(SqlDialect)}.
+     *
+     * @param analyzer the analyser
+     * @return this builder
+     * @throws NullPointerException if {@code analyzer} is null
+     * @throws IllegalStateException if an analyser for that dialect was already set
+     */
+    public Builder sqlAnalyzer(SqlAnalyzer analyzer) {
+      Checks.notNull(analyzer, "analyzer");
+      SqlAnalyzer earlier = sqlAnalyzers.putIfAbsent(analyzer.dialect(), analyzer);
+      if (earlier != null) {
+        throw new IllegalStateException(
+            "an analyser for " + analyzer.dialect() + " was already set: " + earlier);
+      }
+      return this;
+    }
+
+    private Builder register(ToolSpec spec) {
+      String name = spec.name();
       ToolSpec earlier = tools.putIfAbsent(name, spec);
       if (earlier != null) {
         throw new IllegalStateException("tool '" + name + "' was already registered with effect "

@@ -53,6 +53,41 @@ public record ReasonCode(String name) {
   /** The audit log could not record the call, so it may not run. */
   public static final ReasonCode AUDIT_UNAVAILABLE = new ReasonCode("AUDIT_UNAVAILABLE");
 
+  // SQL analysis: why a statement has the effect it has
+
+  /** A SQL tool was called without a SQL text in its declared argument. */
+  public static final ReasonCode SQL_MISSING = new ReasonCode("SQL_MISSING");
+  /** The text holds no statement at all (empty, or only comments). */
+  public static final ReasonCode SQL_EMPTY = new ReasonCode("SQL_EMPTY");
+  /** The statement could not be parsed, so nothing can be said about what it does. */
+  public static final ReasonCode SQL_PARSE_ERROR = new ReasonCode("SQL_PARSE_ERROR");
+  /** The text is longer than the analyser's limit. */
+  public static final ReasonCode SQL_TOO_LONG = new ReasonCode("SQL_TOO_LONG");
+  /** The statement nests parentheses deeper than the analyser's limit. */
+  public static final ReasonCode SQL_TOO_DEEP = new ReasonCode("SQL_TOO_DEEP");
+  /** Parsing took longer than the analyser's time budget. */
+  public static final ReasonCode ANALYSIS_TIMEOUT = new ReasonCode("ANALYSIS_TIMEOUT");
+  /** A string, quoted name or comment is never closed. */
+  public static final ReasonCode SQL_UNTERMINATED = new ReasonCode("SQL_UNTERMINATED");
+  /** MySQL or MariaDB would run the body of an executable comment. */
+  public static final ReasonCode EXECUTABLE_COMMENT = new ReasonCode("EXECUTABLE_COMMENT");
+  /** A character the server reads differently from how it looks (NUL, control, look-alike). */
+  public static final ReasonCode SUSPICIOUS_CHARACTER = new ReasonCode("SUSPICIOUS_CHARACTER");
+  /** The statement's kind decides its effect (DROP, GRANT, COPY, transaction control…). */
+  public static final ReasonCode STATEMENT_KIND = new ReasonCode("STATEMENT_KIND");
+  /** A DELETE or UPDATE has no WHERE clause. */
+  public static final ReasonCode MISSING_WHERE = new ReasonCode("MISSING_WHERE");
+  /** A DELETE or UPDATE has a WHERE clause that is always true by its text alone. */
+  public static final ReasonCode ALWAYS_TRUE_WHERE = new ReasonCode("ALWAYS_TRUE_WHERE");
+  /** The statement calls a function with a known side effect. */
+  public static final ReasonCode SIDE_EFFECT_FUNCTION = new ReasonCode("SIDE_EFFECT_FUNCTION");
+  /** The statement calls a function that is in neither catalogue, which may write. */
+  public static final ReasonCode UNKNOWN_FUNCTION = new ReasonCode("UNKNOWN_FUNCTION");
+  /** The statement locks rows or tables, or writes into a table, file or variable. */
+  public static final ReasonCode LOCKING_CLAUSE = new ReasonCode("LOCKING_CLAUSE");
+  /** A part of the statement writes (a data-modifying CTE, SELECT INTO, INTO OUTFILE…). */
+  public static final ReasonCode NESTED_WRITE = new ReasonCode("NESTED_WRITE");
+
   /**
    * Validates the name.
    *

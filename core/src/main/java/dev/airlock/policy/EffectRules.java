@@ -96,12 +96,14 @@ public final class EffectRules implements Policy {
     Environment environment = context.environment();
     Effect effect = context.effect();
     String where = tierName(environment.tier()) + " environment '" + environment.name() + "'";
+    String why = context.sql().filter(sql -> !sql.isRead())
+        .map(sql -> " (" + sql.reasons().get(0).message() + ")").orElse("");
     return switch (verdictFor(environment, effect)) {
       case ALLOW -> Vote.allow(ReasonCode.EFFECT_ALLOWED, effect + " is allowed on " + where);
-      case NEEDS_APPROVAL -> Vote.needsApproval(
-          ReasonCode.NEEDS_APPROVAL, effect + " on " + where + " needs a person's approval");
+      case NEEDS_APPROVAL -> Vote.needsApproval(ReasonCode.NEEDS_APPROVAL,
+          effect + why + " on " + where + " needs a person's approval");
       case DENY, ABSTAIN -> Vote.deny(
-          ReasonCode.EFFECT_DENIED, effect + " is not allowed on " + where);
+          ReasonCode.EFFECT_DENIED, effect + why + " is not allowed on " + where);
     };
   }
 

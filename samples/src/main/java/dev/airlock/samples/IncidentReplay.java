@@ -2,7 +2,6 @@ package dev.airlock.samples;
 
 import dev.airlock.Airlock;
 import dev.airlock.Decision;
-import dev.airlock.Effect;
 import dev.airlock.Environment;
 import dev.airlock.Reason;
 import dev.airlock.ToolCall;
@@ -55,9 +54,12 @@ public final class IncidentReplay {
   private static final String DELETE_ALL = "DELETE FROM executives";
 
   private static final List<Step> INCIDENT = List.of(
-      new Step("Step 1. The agent cleans up the old records, on production", PRODUCTION,
+      new Step("Step 1. The agent looks at production, which it may read", PRODUCTION,
+          "SELECT count(*) AS executives, min(created_at) AS oldest FROM executives",
+          "find the old records"),
+      new Step("Step 2. The agent cleans up the old records, on production", PRODUCTION,
           DELETE_ALL, "clean up old records"),
-      new Step("Step 2. The agent fills the table with invented executives", PRODUCTION, """
+      new Step("Step 3. The agent fills the table with invented executives", PRODUCTION, """
           INSERT INTO executives (company_id, name, title, created_at)
           SELECT 1 + n %% 1196, '%s' || n, 'Chief Executive Officer', now()
           FROM generate_series(1, 4000) AS n"""
@@ -155,8 +157,8 @@ public final class IncidentReplay {
 
       boolean continuing = Files.exists(auditFile);
       try (Airlock airlock = airlock(auditFile)) {
-        out.println("Airlock: run_sql declared DESTRUCTIVE, bound to prod and staging;");
-        out.println("         " + AGENT + " allowlisted for run_sql on staging only; no approver.");
+        out.println("Airlock: run_sql is a SQL tool on prod and staging: each statement is analysed;");
+        out.println("         production allows reads, writes need a person, and no approver is set.");
         out.println("Audit log: " + auditFile
             + (continuing ? " (appending to its existing chain)" : " (new)"));
         out.println();
@@ -167,7 +169,7 @@ public final class IncidentReplay {
           attempt(airlock, databases, step, out);
         }
         out.println();
-        out.println("Step 3. The agent reports: \"" + CLAIM + "\"");
+        out.println("Step 4. The agent reports: \"" + CLAIM + "\"");
         out.printf(Locale.ROOT, "  Production says: %d executives, %d of them invented.%n",
             ReplayDatabase.executives(production), ReplayDatabase.generatedExecutives(production));
 
@@ -194,12 +196,11 @@ public final class IncidentReplay {
     return Airlock.builder()
         .environment(Environment.production(PRODUCTION))
         .environment(Environment.staging(STAGING))
-        // Until SQL analysis exists, Airlock cannot read a statement, so a raw SQL tool declares
-        // the worst data effect it can have.
-        .tool(TOOL, Effect.DESTRUCTIVE, PRODUCTION, STAGING)
-        // Until SQL analysis lands, the replay is guarded by environment separation alone: the
-        // agent's SQL tool is allowed on staging and not on production.
-        .policy(EnvironmentAllowlist.builder().allow(AGENT, TOOL, STAGING).build())
+        // The SQL in the "sql" argument is analysed: its effect (READ, WRITE, DESTRUCTIVE…) is
+        // what the default effect rules judge. Production: reads run, writes need a person.
+        .sqlTool(TOOL, "sql", PRODUCTION, STAGING)
+        // Which agents may use the tool at all, and where.
+        .policy(EnvironmentAllowlist.builder().allow(AGENT, TOOL, PRODUCTION, STAGING).build())
         // No approver: what the default effect rules would send to a person on production is
         // refused instead (NO_APPROVER), even for an agent the allowlist let through.
         .auditLog(auditFile)

@@ -1,0 +1,488 @@
+package dev.airlock.sql;
+
+import dev.airlock.ReasonCode;
+import dev.airlock.sql.Token.Kind;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The pre-scan: reads SQL text the way the dialect's own server does (its quoting and comment
+ * rules), splits it into statements at top-level semicolons and records what a parser would lose:
+ * executable comments, unterminated literals, characters the server reads as part of a name.
+ *
+ * <p>PostgreSQL: standard strings, {@code E''} escapes, {@code U&''}, {@code $tag$} dollar quotes,
+ * nested block comments, {@code --} to the end of the line. MySQL and MariaDB: backslash escapes in
+ * single- and double-quoted strings, backticks, {@code #}, {@code --} only before whitespace or a
+ * control character, block comments that do not nest, executable comments {@code /*! * /} and
+ * {@code /*M! * /}. H2: standard strings, {@code $$} strings, nested block comments, {@code --} and
+ * {@code //} line comments, Unicode space characters as whitespace.
+ *
+ * <p>Not thread-safe; a new instance per text.
+ */
+final class Lexer {
+
+  /** What the pre-scan found wrong with a statement; any problem makes the statement UNKNOWN. */
+  record Problem(ReasonCode code, String message) {}
+
+  /** One statement as the server would see it. */
+  record Statement(String text, List<Token> tokens, int maxDepth, List<Problem> problems) {}
+
+  private static final String[] OPERATORS = {
+    // longest first within each leading character is ensured by length order below
+    "<=>", "->>", "#>>", "!~~*", "~~*", "!~~", "!~*", "<<=", ">>=", "<->", "<<|", "|>>", "-|-",
+    "::", ":=", "<=", ">=", "<>", "!=", "<<", ">>", "||", "&&", "->", "#>", "@>", "<@", "?|", "?&",
+    "~~", "!~", "~*", "@@", "&<", "&>", "^@", "#-", "@?", "!!", "=>"
+  };
+
+  private final String sql;
+  private final SqlDialect dialect;
+  private final int length;
+  private int pos;
+
+  private final List<Statement> statements = new ArrayList<>();
+  private List<Token> tokens = new ArrayList<>();
+  private List<Problem> problems = new ArrayList<>();
+  private int statementStart;
+  private int depth;
+  private int maxDepth;
+  private boolean spaceBefore;
+
+  private Lexer(String sql, SqlDialect dialect) {
+    this.sql = sql;
+    this.dialect = dialect;
+    this.length = sql.length();
+  }
+
+  /** Splits {@code sql} into the statements the dialect's server would see; never throws. */
+  static List<Statement> scan(String sql, SqlDialect dialect) {
+    Lexer lexer = new Lexer(sql, dialect);
+    lexer.run();
+    return lexer.statements;
+  }
+
+  private void run() {
+    while (pos < length) {
+      char c = sql.charAt(pos);
+      if (isWhitespace(c)) {
+        pos++;
+        spaceBefore = true;
+      } else if (c == ';' && depth == 0) {
+        pos++;
+        endStatement(pos - 1);
+        statementStart = pos;
+      } else if (startsComment(c)) {
+        comment(c);
+        spaceBefore = true;
+      } else {
+        token(c);
+        spaceBefore = false;
+      }
+    }
+    endStatement(length);
+  }
+
+  private void endStatement(int end) {
+    if (!tokens.isEmpty() || !problems.isEmpty()) {
+      statements.add(
+          new Statement(
+              sql.substring(statementStart, end).strip(),
+              List.copyOf(tokens),
+              maxDepth,
+              List.copyOf(problems)));
+    }
+    tokens = new ArrayList<>();
+    problems = new ArrayList<>();
+    depth = 0;
+    maxDepth = 0;
+    spaceBefore = false;
+  }
+
+  private boolean isWhitespace(char c) {
+    return switch (c) {
+      case ' ', '\t', '\n', '\r', '\f', '\u000B' -> true;
+      default -> dialect == SqlDialect.H2 && c > 127 && (Character.isSpaceChar(c)
+          || Character.isWhitespace(c));
+    };
+  }
+
+  // ---------------------------------------------------------------- comments
+
+  private boolean startsComment(char c) {
+    char next = charAt(pos + 1);
+    return switch (c) {
+      case '-' -> next == '-' && (dialect != SqlDialect.MYSQL || mysqlDashCommentFollows());
+      case '/' -> next == '*' || (next == '/' && dialect == SqlDialect.H2);
+      case '#' -> dialect == SqlDialect.MYSQL;
+      default -> false;
+    };
+  }
+
+  private boolean mysqlDashCommentFollows() {
+    if (pos + 2 >= length) {
+      return true;
+    }
+    char after = sql.charAt(pos + 2);
+    return after <= ' ' || after == 127;
+  }
+
+  private void comment(char c) {
+    if (c == '/' && charAt(pos + 1) == '*') {
+      blockComment();
+    } else {
+      while (pos < length && sql.charAt(pos) != '\n' && sql.charAt(pos) != '\r') {
+        pos++;
+      }
+    }
+  }
+
+  private void blockComment() {
+    int start = pos;
+    if (dialect == SqlDialect.MYSQL
+        && (charAt(pos + 2) == '!' || (charAt(pos + 2) == 'M' && charAt(pos + 3) == '!'))) {
+      problem(
+          ReasonCode.EXECUTABLE_COMMENT,
+          "the text holds an executable comment ('/*!' or '/*M!'), whose body MySQL or MariaDB runs");
+    }
+    boolean nests = dialect != SqlDialect.MYSQL;
+    int level = 0;
+    while (pos < length) {
+      if (sql.startsWith("/*", pos)) {
+        if (level == 0 || nests) {
+          level++;
+        }
+        pos += 2;
+      } else if (sql.startsWith("*/", pos)) {
+        level--;
+        pos += 2;
+        if (level == 0) {
+          return;
+        }
+      } else {
+        pos++;
+      }
+    }
+    problem(
+        ReasonCode.SQL_UNTERMINATED,
+        "the block comment starting at offset " + start + " is never closed");
+  }
+
+  // ---------------------------------------------------------------- tokens
+
+  private void token(char c) {
+    int start = pos;
+    if (c == '\'') {
+      string(start, pos + 1, backslashEscapes());
+    } else if (c == '"') {
+      if (dialect == SqlDialect.MYSQL) {
+        quoted(start, pos + 1, '"', true, Kind.STRING);
+      } else {
+        quoted(start, pos + 1, '"', false, Kind.QUOTED_IDENTIFIER);
+      }
+    } else if (c == '`' && dialect != SqlDialect.POSTGRESQL) {
+      quoted(start, pos + 1, '`', false, Kind.QUOTED_IDENTIFIER);
+    } else if (c == '$' && dialect != SqlDialect.MYSQL && dollarQuote(start)) {
+      return;
+    } else if (c == '$' && isDigit(charAt(pos + 1))) {
+      pos++;
+      while (isDigit(charAt(pos))) {
+        pos++;
+      }
+      add(Kind.PARAMETER, sql.substring(start, pos), start);
+    } else if (c == '?' && dialect == SqlDialect.H2 && isDigit(charAt(pos + 1))) {
+      pos++;
+      while (isDigit(charAt(pos))) {
+        pos++;
+      }
+      add(Kind.PARAMETER, sql.substring(start, pos), start);
+    } else if (c == '@' && dialect != SqlDialect.POSTGRESQL && isVariableStart(charAt(pos + 1))) {
+      variable(start);
+    } else if (isDigit(c) || (c == '.' && isDigit(charAt(pos + 1)))) {
+      number(start);
+    } else if (isWordStart(c)) {
+      word(start);
+    } else if (c == 0) {
+      // PostgreSQL ends a query string at NUL; whatever follows is not seen as SQL
+      problem(ReasonCode.SUSPICIOUS_CHARACTER, "the text holds a NUL character");
+      pos = length;
+    } else if (c < ' ' || c == 127) {
+      pos++;
+      problem(
+          ReasonCode.SUSPICIOUS_CHARACTER,
+          String.format("the text holds the control character U+%04X", (int) c));
+    } else {
+      operator(start);
+    }
+  }
+
+  private boolean backslashEscapes() {
+    return dialect == SqlDialect.MYSQL;
+  }
+
+  private void word(int start) {
+    pos++;
+    while (pos < length && isWordPart(sql.charAt(pos))) {
+      pos++;
+    }
+    String text = sql.substring(start, pos);
+    char next = charAt(pos);
+    if (next == '\'' && text.length() == 1) {
+      char prefix = Character.toUpperCase(text.charAt(0));
+      if (prefix == 'E' && dialect == SqlDialect.POSTGRESQL) {
+        string(start, pos + 1, true);
+        return;
+      }
+      if (prefix == 'N' || prefix == 'X' || prefix == 'B') {
+        string(start, pos + 1, backslashEscapes());
+        return;
+      }
+    }
+    if (text.length() == 1
+        && Character.toUpperCase(text.charAt(0)) == 'U'
+        && next == '&'
+        && dialect != SqlDialect.MYSQL) {
+      char quote = charAt(pos + 1);
+      if (quote == '\'') {
+        string(start, pos + 2, false);
+        return;
+      }
+      if (quote == '"') {
+        quoted(start, pos + 2, '"', false, Kind.QUOTED_IDENTIFIER);
+        return;
+      }
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (ch > 127 && !Character.isLetterOrDigit(ch)) {
+        problem(
+            ReasonCode.SUSPICIOUS_CHARACTER,
+            String.format(
+                "the name '%s' holds the character U+%04X, which the server reads as part of"
+                    + " the name",
+                text, (int) ch));
+        break;
+      }
+    }
+    add(Kind.WORD, text, start);
+  }
+
+  private void variable(int start) {
+    pos++;
+    if (charAt(pos) == '@') {
+      pos++;
+    }
+    char c = charAt(pos);
+    if (c == '\'' || c == '"' || c == '`') {
+      int open = pos;
+      quoted(open, pos + 1, c, c != '`' && backslashEscapes(), Kind.QUOTED_IDENTIFIER);
+      Token quoted = tokens.remove(tokens.size() - 1);
+      add(Kind.WORD, sql.substring(start, open) + quoted.text(), start);
+      return;
+    }
+    while (pos < length && (isWordPart(sql.charAt(pos)) || sql.charAt(pos) == '.')) {
+      pos++;
+    }
+    add(Kind.WORD, sql.substring(start, pos), start);
+  }
+
+  private void number(int start) {
+    if (sql.charAt(pos) == '0' && (charAt(pos + 1) == 'x' || charAt(pos + 1) == 'X')
+        && isHexDigit(charAt(pos + 2))) {
+      pos += 2;
+      while (isHexDigit(charAt(pos))) {
+        pos++;
+      }
+    } else {
+      while (isDigit(charAt(pos))) {
+        pos++;
+      }
+      if (charAt(pos) == '.' && charAt(pos + 1) != '.') {
+        pos++;
+        while (isDigit(charAt(pos))) {
+          pos++;
+        }
+      }
+      char e = charAt(pos);
+      if ((e == 'e' || e == 'E')
+          && (isDigit(charAt(pos + 1))
+              || ((charAt(pos + 1) == '+' || charAt(pos + 1) == '-') && isDigit(charAt(pos + 2))))) {
+        pos += 2;
+        while (isDigit(charAt(pos))) {
+          pos++;
+        }
+      }
+    }
+    if (dialect == SqlDialect.MYSQL && pos < length && isWordPart(sql.charAt(pos))) {
+      // MySQL reads "1abc" as one identifier
+      while (pos < length && isWordPart(sql.charAt(pos))) {
+        pos++;
+      }
+      add(Kind.WORD, sql.substring(start, pos), start);
+      return;
+    }
+    add(Kind.NUMBER, sql.substring(start, pos), start);
+  }
+
+  private void operator(int start) {
+    char c = sql.charAt(pos);
+    if (c == '(') {
+      depth++;
+      maxDepth = Math.max(maxDepth, depth);
+    } else if (c == ')') {
+      depth = Math.max(0, depth - 1);
+    }
+    for (String op : OPERATORS) {
+      if (sql.startsWith(op, pos) && !commentInside(op)) {
+        pos += op.length();
+        add(Kind.OPERATOR, op, start);
+        return;
+      }
+    }
+    pos++;
+    add(Kind.OPERATOR, String.valueOf(c), start);
+  }
+
+  /** An operator never swallows the start of a comment ("*--" is "*" and a comment). */
+  private boolean commentInside(String op) {
+    for (int i = 1; i < op.length(); i++) {
+      int saved = pos;
+      pos = saved + i;
+      boolean comment = startsComment(sql.charAt(pos));
+      pos = saved;
+      if (comment) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void string(int start, int from, boolean escapes) {
+    quoted(start, from, '\'', escapes, Kind.STRING);
+  }
+
+  private void quoted(int start, int from, char quote, boolean escapes, Kind kind) {
+    StringBuilder value = new StringBuilder();
+    int i = from;
+    while (i < length) {
+      char c = sql.charAt(i);
+      if (escapes && c == '\\') {
+        if (i + 1 >= length) {
+          break;
+        }
+        value.append(unescape(sql.charAt(i + 1)));
+        i += 2;
+      } else if (c == quote) {
+        if (charAt(i + 1) == quote) {
+          value.append(quote);
+          i += 2;
+        } else {
+          pos = i + 1;
+          add(kind, value.toString(), start);
+          return;
+        }
+      } else {
+        if (c == 0) {
+          problem(ReasonCode.SUSPICIOUS_CHARACTER, "the text holds a NUL character");
+        }
+        value.append(c);
+        i++;
+      }
+    }
+    pos = length;
+    problem(
+        ReasonCode.SQL_UNTERMINATED,
+        "the "
+            + (kind == Kind.STRING ? "string" : "quoted name")
+            + " starting at offset "
+            + start
+            + " is never closed");
+  }
+
+  private static char unescape(char c) {
+    return switch (c) {
+      case 'n' -> '\n';
+      case 't' -> '\t';
+      case 'r' -> '\r';
+      case 'b' -> '\b';
+      case '0' -> '\0';
+      case 'Z' -> '\u001A';
+      default -> c;
+    };
+  }
+
+  /** A PostgreSQL {@code $tag$…$tag$} or an H2 {@code $$…$$} string; false if {@code $} is not one. */
+  private boolean dollarQuote(int start) {
+    int i = pos + 1;
+    if (dialect == SqlDialect.POSTGRESQL) {
+      if (i < length && isTagStart(sql.charAt(i))) {
+        i++;
+        while (i < length && isTagPart(sql.charAt(i))) {
+          i++;
+        }
+      }
+    }
+    if (charAt(i) != '$') {
+      return false;
+    }
+    String tag = sql.substring(pos, i + 1);
+    int close = sql.indexOf(tag, i + 1);
+    if (close < 0) {
+      pos = length;
+      problem(
+          ReasonCode.SQL_UNTERMINATED,
+          "the dollar-quoted string starting at offset " + start + " is never closed");
+      return true;
+    }
+    String body = sql.substring(i + 1, close);
+    pos = close + tag.length();
+    add(Kind.STRING, body, start);
+    spaceBefore = false;
+    return true;
+  }
+
+  private void add(Kind kind, String text, int start) {
+    tokens.add(new Token(kind, text, start - statementStart, pos - statementStart, spaceBefore));
+  }
+
+  private void problem(ReasonCode code, String message) {
+    Problem problem = new Problem(code, message);
+    if (!problems.contains(problem)) {
+      problems.add(problem);
+    }
+  }
+
+  private char charAt(int i) {
+    return i < length ? sql.charAt(i) : '\0';
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isHexDigit(char c) {
+    return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  private boolean isWordStart(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || c == '_'
+        || (c == '$' && dialect == SqlDialect.MYSQL)
+        || (c > 127 && !isWhitespace(c));
+  }
+
+  private boolean isWordPart(char c) {
+    return isWordStart(c) || isDigit(c) || c == '$';
+  }
+
+  private boolean isVariableStart(char c) {
+    return c == '@' || c == '\'' || c == '"' || c == '`' || isWordPart(c);
+  }
+
+  private static boolean isTagStart(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c > 127;
+  }
+
+  private static boolean isTagPart(char c) {
+    return isTagStart(c) || isDigit(c);
+  }
+}

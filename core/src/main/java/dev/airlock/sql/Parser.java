@@ -1,0 +1,97 @@
+package dev.airlock.sql;
+
+import dev.airlock.ReasonCode;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.parser.StringProvider;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.UnsupportedStatement;
+
+/**
+ * Runs JSqlParser on the caller's thread (never a thread per call): a simple parse first, then the
+ * complex one if that fails, both within one time budget. One shared daemon thread sets the
+ * parser's own {@code interrupted} flag when the budget is spent; JSqlParser checks it only in some
+ * steps, so the pre-scan's size and nesting limits are what really bound the worst case.
+ */
+final class Parser {
+
+  private static final ScheduledExecutorService ALARM =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "airlock-sql-parse-budget");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  /** A parsed statement, or why there is none. */
+  record Result(Statement statement, ReasonCode failure, String message) {
+    boolean parsed() {
+      return statement != null;
+    }
+  }
+
+  private Parser() {}
+
+  static Result parse(String text, Duration budget) {
+    long deadline = System.nanoTime() + budget.toNanos();
+    Result simple = attempt(text, false, budget.toNanos());
+    if (simple.failure() == ReasonCode.ANALYSIS_TIMEOUT) {
+      return timeout(budget);
+    }
+    if (simple.parsed() || simple.failure() != ReasonCode.SQL_PARSE_ERROR) {
+      return simple;
+    }
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      return timeout(budget);
+    }
+    Result complex = attempt(text, true, left);
+    return complex.failure() == ReasonCode.ANALYSIS_TIMEOUT ? timeout(budget) : complex;
+  }
+
+  private static Result attempt(String text, boolean complex, long budgetNanos) {
+    CCJSqlParser parser = new CCJSqlParser(new StringProvider(text));
+    parser.withAllowComplexParsing(complex);
+    ScheduledFuture<?> alarm =
+        ALARM.schedule(() -> parser.interrupted = true, budgetNanos, TimeUnit.NANOSECONDS);
+    try {
+      Statement statement = parser.Statement();
+      if (parser.interrupted) {
+        return new Result(null, ReasonCode.ANALYSIS_TIMEOUT, "");
+      }
+      if (statement == null || statement instanceof UnsupportedStatement) {
+        return new Result(null, ReasonCode.SQL_PARSE_ERROR, "the statement is not one the parser supports");
+      }
+      return new Result(statement, null, null);
+    } catch (StackOverflowError e) {
+      return new Result(null, ReasonCode.SQL_TOO_DEEP, "the statement is nested too deeply to parse");
+    } catch (Exception | Error e) {
+      if (parser.interrupted) {
+        return new Result(null, ReasonCode.ANALYSIS_TIMEOUT, "");
+      }
+      if (e instanceof VirtualMachineError error) {
+        throw error;
+      }
+      return new Result(null, ReasonCode.SQL_PARSE_ERROR, firstLine(e.getMessage()));
+    } finally {
+      alarm.cancel(false);
+    }
+  }
+
+  private static Result timeout(Duration budget) {
+    return new Result(null, ReasonCode.ANALYSIS_TIMEOUT,
+        "parsing took longer than the budget of " + budget.toMillis() + " ms");
+  }
+
+  private static String firstLine(String message) {
+    if (message == null || message.isBlank()) {
+      return "the statement could not be parsed";
+    }
+    String line = message.strip().lines().findFirst().orElse("");
+    return line.length() > 160 ? line.substring(0, 157) + "..." : line;
+  }
+}

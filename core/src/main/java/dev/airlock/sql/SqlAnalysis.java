@@ -1,0 +1,55 @@
+package dev.airlock.sql;
+
+import dev.airlock.Effect;
+import dev.airlock.Reason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The analysis of one SQL text: one {@link StatementInfo} per statement the dialect's server would
+ * see, and the overall effect, the most severe of theirs. A text with no statement at all (empty,
+ * or only comments) is {@link Effect#UNKNOWN}. Immutable and small, so it can be cached.
+ *
+ * @param dialect the dialect the text was read in
+ * @param statements the statements, in order
+ * @param effect the most severe effect among the statements
+ * @param reasons the reasons of the statements that have that effect, in order; never empty
+ */
+public record SqlAnalysis(
+    SqlDialect dialect, List<StatementInfo> statements, Effect effect, List<Reason> reasons) {
+
+  /** Copies the lists. */
+  public SqlAnalysis {
+    Objects.requireNonNull(dialect, "dialect");
+    statements = List.copyOf(statements);
+    Objects.requireNonNull(effect, "effect");
+    reasons = List.copyOf(reasons);
+  }
+
+  /** Whether every statement is a read. */
+  public boolean isRead() {
+    return effect == Effect.READ;
+  }
+
+  static SqlAnalysis of(SqlDialect dialect, List<StatementInfo> statements, Reason empty) {
+    if (statements.isEmpty()) {
+      return new SqlAnalysis(dialect, statements, Effect.UNKNOWN, List.of(empty));
+    }
+    Effect effect = Effect.READ;
+    for (StatementInfo statement : statements) {
+      effect = Effect.mostSevere(effect, statement.effect());
+    }
+    List<Reason> reasons = new ArrayList<>();
+    for (StatementInfo statement : statements) {
+      if (statement.effect() == effect) {
+        for (Reason reason : statement.reasons()) {
+          if (!reasons.contains(reason)) {
+            reasons.add(reason);
+          }
+        }
+      }
+    }
+    return new SqlAnalysis(dialect, statements, effect, reasons);
+  }
+}

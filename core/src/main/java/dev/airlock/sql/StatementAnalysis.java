@@ -1,0 +1,264 @@
+package dev.airlock.sql;
+
+import dev.airlock.Effect;
+import dev.airlock.ReasonCode;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The full analysis of one statement: pre-scan problems, the leading-keyword rule, a scan of the
+ * tokens for calls of side-effect functions and for locking and INTO clauses, then (for queries and
+ * DML) JSqlParser and a walk over the whole tree. The effect is the most severe any step found.
+ */
+final class StatementAnalysis {
+
+  private static final Set<String> EXPLAIN_OPTIONS =
+      Set.of("ANALYZE", "ANALYSE", "VERBOSE", "EXTENDED", "PARTITIONS", "FORMAT", "PLAN", "QUERY",
+          "COSTS", "BUFFERS", "TIMING", "SUMMARY", "SETTINGS", "WAL");
+
+  private final SqlDialect dialect;
+  private final FunctionCatalog catalog;
+  private final int maxNesting;
+  private final Duration parseBudget;
+
+  StatementAnalysis(SqlDialect dialect, FunctionCatalog catalog, int maxNesting,
+      Duration parseBudget) {
+    this.dialect = dialect;
+    this.catalog = catalog;
+    this.maxNesting = maxNesting;
+    this.parseBudget = parseBudget;
+  }
+
+  StatementInfo analyze(Lexer.Statement statement) {
+    Findings findings = new Findings();
+    List<Token> tokens = statement.tokens();
+    KeywordRules.Rule rule = KeywordRules.of(tokens);
+    String kind = rule == null ? leadingWord(tokens) : rule.kind();
+    if (!statement.problems().isEmpty()) {
+      for (Lexer.Problem problem : statement.problems()) {
+        findings.raise(Effect.UNKNOWN, problem.code(), problem.message());
+      }
+      return info(kind, findings, null);
+    }
+    return analyze(tokens, rule, kind, statement.maxDepth(), findings);
+  }
+
+  private StatementInfo analyze(List<Token> tokens, KeywordRules.Rule rule, String kind,
+      int depth, Findings findings) {
+    if (rule == null) {
+      findings.raise(Effect.UNKNOWN, ReasonCode.SQL_PARSE_ERROR,
+          kind.isEmpty() ? "the text does not start with a SQL keyword"
+              : "'" + kind + "' does not start a statement Airlock knows");
+      return info(kind, findings, null);
+    }
+    if (kind.equals("EXPLAIN") || kind.equals("DESCRIBE") || kind.equals("DESC")) {
+      return explain(tokens, findings);
+    }
+    scanTokens(tokens, rule, findings);
+    if (!rule.parseRequired()) {
+      findings.raise(rule.effect(), ReasonCode.STATEMENT_KIND, rule.message());
+      return info(kind, findings, null);
+    }
+    if (depth > maxNesting) {
+      findings.raise(Effect.UNKNOWN, ReasonCode.SQL_TOO_DEEP,
+          "the statement nests parentheses " + depth + " deep, more than the limit of "
+              + maxNesting);
+      floor(rule, findings);
+      return info(kind, findings, null);
+    }
+    Parser.Result parsed = Parser.parse(ParserText.of(tokens, dialect), parseBudget);
+    if (!parsed.parsed()) {
+      findings.raise(Effect.UNKNOWN, parsed.failure(), parsed.message());
+      floor(rule, findings);
+      return info(kind, findings, null);
+    }
+    TreeFacts facts = TreeFacts.of(parsed.statement(), catalog, findings);
+    if (findings.reasons().isEmpty() || rule.effect().isMoreSevereThan(findings.effect())) {
+      findings.raise(rule.effect(), ReasonCode.STATEMENT_KIND, rule.message());
+    }
+    return info(kind, findings, facts);
+  }
+
+  /** What the leading keywords imply, as a further reason, when they imply more than a read. */
+  private static void floor(KeywordRules.Rule rule, Findings findings) {
+    if (rule.effect() != Effect.READ) {
+      findings.raise(rule.effect(), ReasonCode.STATEMENT_KIND, rule.message());
+    }
+  }
+
+  /** EXPLAIN only plans; EXPLAIN ANALYZE runs the statement and has its effect. */
+  private StatementInfo explain(List<Token> tokens, Findings findings) {
+    boolean analyze = false;
+    int i = 1;
+    if (i < tokens.size() && tokens.get(i).isOperator("(")) {
+      int depth = 0;
+      for (; i < tokens.size(); i++) {
+        Token token = tokens.get(i);
+        if (token.isOperator("(")) {
+          depth++;
+        } else if (token.isOperator(")")) {
+          depth--;
+          if (depth == 0) {
+            i++;
+            break;
+          }
+        } else if (token.isWord("ANALYZE") || token.isWord("ANALYSE")) {
+          Token value = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
+          analyze |= value == null || !(value.isWord("FALSE") || value.isWord("OFF")
+              || (value.kind() == Token.Kind.NUMBER && value.text().equals("0")));
+        }
+      }
+    } else {
+      while (i < tokens.size()) {
+        Token token = tokens.get(i);
+        if (token.isWord("ANALYZE") || token.isWord("ANALYSE")) {
+          analyze = true;
+        } else if (token.isOperator("=")) {
+          i++; // FORMAT = JSON: skip the value
+        } else if (token.isWord("FOR") && i + 1 < tokens.size()
+            && tokens.get(i + 1).isWord("CONNECTION")) {
+          i = tokens.size(); // EXPLAIN FOR CONNECTION n reads another session's plan
+          break;
+        } else if (!(token.kind() == Token.Kind.WORD
+            && (EXPLAIN_OPTIONS.contains(token.keyword()) || token.isWord("FOR")))) {
+          break;
+        }
+        i++;
+      }
+    }
+    List<Token> inner = tokens.subList(Math.min(i, tokens.size()), tokens.size());
+    if (!analyze) {
+      findings.raise(Effect.READ, ReasonCode.STATEMENT_KIND,
+          "EXPLAIN without ANALYZE plans the statement without running it");
+      return info("EXPLAIN", findings, null);
+    }
+    KeywordRules.Rule rule = KeywordRules.of(inner);
+    String innerKind = rule == null ? leadingWord(inner) : rule.kind();
+    int depth = 0;
+    int maxDepth = 0;
+    for (Token token : inner) {
+      if (token.isOperator("(")) {
+        maxDepth = Math.max(maxDepth, ++depth);
+      } else if (token.isOperator(")")) {
+        depth = Math.max(0, depth - 1);
+      }
+    }
+    findings.raise(Effect.READ, ReasonCode.STATEMENT_KIND,
+        "EXPLAIN ANALYZE runs the statement it explains");
+    StatementInfo explained = analyze(inner, rule, innerKind, maxDepth, findings);
+    return new StatementInfo("EXPLAIN", explained.effect(), explained.reasons(),
+        explained.tablesRead(), explained.tablesWritten(), explained.where(),
+        explained.functions(), explained.limit(), explained.lockingClause(),
+        explained.intoTarget());
+  }
+
+  /**
+   * What the tokens alone show, parsed or not: calls of functions with a known side effect, MySQL
+   * variable assignments, locking clauses and SELECT … INTO.
+   */
+  private void scanTokens(List<Token> tokens, KeywordRules.Rule rule, Findings findings) {
+    boolean query = rule.kind().equals("SELECT") || rule.kind().equals("VALUES");
+    String lastVerb = rule.kind();
+    for (int i = 0; i < tokens.size(); i++) {
+      Token token = tokens.get(i);
+      Token next = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
+      if ((token.kind() == Token.Kind.WORD || token.kind() == Token.Kind.QUOTED_IDENTIFIER)
+          && next != null && next.isOperator("(")) {
+        String name = token.text();
+        if (i >= 2 && tokens.get(i - 1).isOperator(".")) {
+          name = tokens.get(i - 2).text() + "." + name;
+        }
+        name = FunctionCatalog.normalize(name);
+        Effect effect = catalog.lookup(name);
+        if (effect != null && effect != Effect.READ) {
+          findings.raise(effect, ReasonCode.SIDE_EFFECT_FUNCTION,
+              "calls " + name + "(), which is " + effect);
+        }
+      }
+      if (dialect != SqlDialect.POSTGRESQL && token.isOperator(":=")) {
+        findings.raise(Effect.ADMIN, ReasonCode.NESTED_WRITE,
+            "':=' assigns a variable of the session");
+      }
+      String word = token.keyword();
+      if (word == null) {
+        continue;
+      }
+      switch (word) {
+        case "SELECT", "INSERT", "REPLACE", "MERGE", "UPSERT", "UPDATE", "DELETE" -> lastVerb = word;
+        default -> { }
+      }
+      if (!query) {
+        continue;
+      }
+      if (word.equals("FOR") && next != null) {
+        String lock = lockingClause(tokens, i);
+        if (lock != null) {
+          findings.raiseOnce(Effect.WRITE, ReasonCode.LOCKING_CLAUSE, lock + " locks rows");
+        }
+      } else if (word.equals("LOCK") && next != null && next.isWord("IN")) {
+        findings.raiseOnce(Effect.WRITE, ReasonCode.LOCKING_CLAUSE,
+            "LOCK IN SHARE MODE locks rows");
+      } else if (word.equals("INTO") && lastVerb.equals("SELECT") && next != null) {
+        selectInto(next, findings);
+      }
+    }
+  }
+
+  private static String lockingClause(List<Token> tokens, int i) {
+    String a = KeywordRules.keyword(tokens, i + 1);
+    String b = KeywordRules.keyword(tokens, i + 2);
+    String c = KeywordRules.keyword(tokens, i + 3);
+    if ("UPDATE".equals(a) || "SHARE".equals(a)) {
+      return "FOR " + a;
+    }
+    if ("NO".equals(a) && "KEY".equals(b) && "UPDATE".equals(c)) {
+      return "FOR NO KEY UPDATE";
+    }
+    if ("KEY".equals(a) && "SHARE".equals(b)) {
+      return "FOR KEY SHARE";
+    }
+    return null;
+  }
+
+  private void selectInto(Token target, Findings findings) {
+    String word = target.keyword();
+    if ("OUTFILE".equals(word) || "DUMPFILE".equals(word)) {
+      findings.raiseOnce(Effect.ADMIN, ReasonCode.NESTED_WRITE,
+          "SELECT … INTO " + word + " writes a file on the database server");
+    } else if (dialect == SqlDialect.MYSQL || (word != null && word.startsWith("@"))) {
+      findings.raiseOnce(Effect.ADMIN, ReasonCode.NESTED_WRITE,
+          "SELECT … INTO sets variables of the session");
+    } else {
+      findings.raiseOnce(Effect.SCHEMA, ReasonCode.NESTED_WRITE,
+          "SELECT … INTO creates a table");
+    }
+  }
+
+  private static String leadingWord(List<Token> tokens) {
+    if (tokens.isEmpty() || tokens.get(0).kind() != Token.Kind.WORD) {
+      return "";
+    }
+    String word = tokens.get(0).keyword();
+    return word.length() <= 40 ? word : word.substring(0, 40);
+  }
+
+  private static StatementInfo info(String kind, Findings findings, TreeFacts facts) {
+    Set<String> read = facts == null ? Set.of() : facts.tablesRead();
+    Set<String> written = facts == null ? Set.of() : new LinkedHashSet<>(facts.tablesWritten);
+    return new StatementInfo(
+        kind,
+        findings.effect(),
+        findings.reasons(),
+        read,
+        written,
+        facts == null ? WhereClause.NOT_APPLICABLE : facts.where,
+        facts == null ? List.of() : facts.functions,
+        facts == null || facts.limit == null ? OptionalLong.empty() : OptionalLong.of(facts.limit),
+        Optional.ofNullable(facts == null ? null : facts.lockingClause),
+        Optional.ofNullable(facts == null ? null : facts.intoTarget));
+  }
+}
