@@ -47,17 +47,71 @@ final class Lexer {
   private int maxDepth;
   private boolean spaceBefore;
 
-  private Lexer(String sql, SqlDialect dialect) {
+  /**
+   * Server settings that change how text is read. The default reading is each dialect's default
+   * configuration; the others are what a server configured otherwise would see: PostgreSQL with
+   * {@code standard_conforming_strings=off} (backslash escapes in plain strings), MySQL with
+   * {@code NO_BACKSLASH_ESCAPES} or {@code ANSI_QUOTES} in its {@code sql_mode}.
+   *
+   * @param backslashEscapes whether a backslash escapes the next character in a plain string
+   * @param ansiQuotes whether double quotes delimit names rather than strings (MySQL)
+   */
+  record Reading(String name, boolean backslashEscapes, boolean ansiQuotes) {}
+
+  private final Reading reading;
+
+  private static boolean mentionsLexerSettings(String sql) {
+    String lower = sql.toLowerCase(java.util.Locale.ROOT);
+    return lower.contains("sql_mode") || lower.contains("standard_conforming_strings")
+        || lower.contains("ansi_quotes") || lower.contains("no_backslash_escapes");
+  }
+
+  private Lexer(String sql, SqlDialect dialect, Reading reading) {
     this.sql = sql;
     this.dialect = dialect;
     this.length = sql.length();
+    this.reading = reading;
   }
 
   /** Splits {@code sql} into the statements the dialect's server would see; never throws. */
   static List<Statement> scan(String sql, SqlDialect dialect) {
-    Lexer lexer = new Lexer(sql, dialect);
+    return scan(sql, dialect, defaultReading(dialect));
+  }
+
+  static List<Statement> scan(String sql, SqlDialect dialect, Reading reading) {
+    Lexer lexer = new Lexer(sql, dialect, reading);
     lexer.run();
     return lexer.statements;
+  }
+
+  static Reading defaultReading(SqlDialect dialect) {
+    return switch (dialect) {
+      case POSTGRESQL -> new Reading("standard_conforming_strings=on", false, false);
+      case MYSQL -> new Reading("default sql_mode", true, false);
+      case H2 -> new Reading("default", false, false);
+    };
+  }
+
+  /**
+   * The other readings a text may get when it changes the settings that decide how the server
+   * reads strings (a {@code SET sql_mode …} or {@code set_config('standard_conforming_strings', …)}
+   * before a later statement of the same text). Only where the text also holds a backslash could
+   * the readings differ. A server configured with such settings from the start is outside what text
+   * alone can show; see the README's known limits.
+   */
+  static List<Reading> otherReadings(String sql, SqlDialect dialect) {
+    if (sql.indexOf('\\') < 0 || !mentionsLexerSettings(sql)) {
+      return List.of();
+    }
+    return switch (dialect) {
+      case POSTGRESQL -> List.of(new Reading("standard_conforming_strings=off", true, false));
+      case MYSQL -> sql.indexOf('"') < 0
+          ? List.of(new Reading("sql_mode NO_BACKSLASH_ESCAPES", false, false))
+          : List.of(new Reading("sql_mode NO_BACKSLASH_ESCAPES", false, false),
+              new Reading("sql_mode ANSI_QUOTES", true, true),
+              new Reading("sql_mode ANSI_QUOTES,NO_BACKSLASH_ESCAPES", false, true));
+      case H2 -> List.of();
+    };
   }
 
   private void run() {
@@ -173,8 +227,8 @@ final class Lexer {
     if (c == '\'') {
       string(start, pos + 1, backslashEscapes());
     } else if (c == '"') {
-      if (dialect == SqlDialect.MYSQL) {
-        quoted(start, pos + 1, '"', true, Kind.STRING);
+      if (dialect == SqlDialect.MYSQL && !reading.ansiQuotes()) {
+        quoted(start, pos + 1, '"', reading.backslashEscapes(), Kind.STRING);
       } else {
         quoted(start, pos + 1, '"', false, Kind.QUOTED_IDENTIFIER);
       }
@@ -215,7 +269,7 @@ final class Lexer {
   }
 
   private boolean backslashEscapes() {
-    return dialect == SqlDialect.MYSQL;
+    return reading.backslashEscapes();
   }
 
   private void word(int start) {

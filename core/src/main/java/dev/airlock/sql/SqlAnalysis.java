@@ -32,16 +32,26 @@ public record SqlAnalysis(
     return effect == Effect.READ;
   }
 
-  static SqlAnalysis of(SqlDialect dialect, List<StatementInfo> statements, Reason empty) {
-    if (statements.isEmpty()) {
+  /**
+   * The analysis of the statements of the default reading, made more severe by statements a
+   * differently configured server would see ({@code alternatives}), which are not counted.
+   */
+  static SqlAnalysis of(SqlDialect dialect, List<StatementInfo> statements,
+      List<StatementInfo> alternatives, Reason empty) {
+    if (statements.isEmpty() && alternatives.isEmpty()) {
       return new SqlAnalysis(dialect, statements, Effect.UNKNOWN, List.of(empty));
     }
-    Effect effect = Effect.READ;
-    for (StatementInfo statement : statements) {
+    List<StatementInfo> all = new ArrayList<>(statements);
+    all.addAll(alternatives);
+    Effect effect = statements.isEmpty() ? Effect.UNKNOWN : Effect.READ;
+    for (StatementInfo statement : all) {
       effect = Effect.mostSevere(effect, statement.effect());
     }
     List<Reason> reasons = new ArrayList<>();
-    for (StatementInfo statement : statements) {
+    if (statements.isEmpty()) {
+      reasons.add(empty);
+    }
+    for (StatementInfo statement : all) {
       if (statement.effect() == effect) {
         for (Reason reason : statement.reasons()) {
           if (!reasons.contains(reason)) {

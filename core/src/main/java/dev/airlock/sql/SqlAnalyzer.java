@@ -137,7 +137,7 @@ public final class SqlAnalyzer {
     for (Lexer.Statement statement : Lexer.scan(sql, dialect)) {
       infos.add(statements.analyze(statement));
     }
-    return SqlAnalysis.of(dialect, infos, emptyReason());
+    return SqlAnalysis.of(dialect, infos, otherReadings(sql), emptyReason());
   }
 
   /** The READ proof alone: true only where it is certain the text is a plain read. */
@@ -158,10 +158,48 @@ public final class SqlAnalyzer {
     List<Lexer.Statement> scanned = Lexer.scan(sql, dialect);
     List<StatementInfo> infos = new ArrayList<>(scanned.size());
     for (Lexer.Statement statement : scanned) {
-      StatementInfo proved = readProof.prove(statement);
-      infos.add(proved != null ? proved : statements.analyze(statement));
+      infos.add(analyze(statement));
     }
-    return SqlAnalysis.of(dialect, infos, emptyReason());
+    return SqlAnalysis.of(dialect, infos, otherReadings(sql), emptyReason());
+  }
+
+  private StatementInfo analyze(Lexer.Statement statement) {
+    StatementInfo proved = readProof.prove(statement);
+    return proved != null ? proved : statements.analyze(statement);
+  }
+
+  /**
+   * The text as a differently configured server would read it (MySQL's {@code
+   * NO_BACKSLASH_ESCAPES} and {@code ANSI_QUOTES}, PostgreSQL's {@code
+   * standard_conforming_strings=off}). A server stops at the first statement it cannot read, so
+   * only the statements before that one count; a reading in which a genuine read such as {@code
+   * 'It\'s'} is simply rejected adds nothing.
+   */
+  private List<StatementInfo> otherReadings(String sql) {
+    List<StatementInfo> infos = new ArrayList<>();
+    for (Lexer.Reading reading : Lexer.otherReadings(sql, dialect)) {
+      for (Lexer.Statement statement : Lexer.scan(sql, dialect, reading)) {
+        if (!statement.problems().isEmpty()) {
+          break;
+        }
+        StatementInfo info = analyze(statement);
+        if (info.effect() != dev.airlock.Effect.READ) {
+          infos.add(readAs(reading, info));
+        }
+      }
+    }
+    return infos;
+  }
+
+  private static StatementInfo readAs(Lexer.Reading reading, StatementInfo info) {
+    List<Reason> reasons = new ArrayList<>();
+    for (Reason reason : info.reasons()) {
+      reasons.add(new Reason(reason.code(), reason.policy(),
+          "on a server with " + reading.name() + ", " + reason.message()));
+    }
+    return new StatementInfo(info.kind(), info.effect(), reasons, info.tablesRead(),
+        info.tablesWritten(), info.where(), info.functions(), info.limit(), info.lockingClause(),
+        info.intoTarget());
   }
 
   private static Reason emptyReason() {

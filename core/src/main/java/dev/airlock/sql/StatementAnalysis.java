@@ -63,6 +63,9 @@ final class StatementAnalysis {
       findings.raise(rule.effect(), ReasonCode.STATEMENT_KIND, rule.message());
       return info(kind, findings, null);
     }
+    if (findings.effect().isMoreSevereThan(Effect.DESTRUCTIVE)) {
+      return info(kind, findings, null); // the tokens already show ADMIN or worse: no parse needed
+    }
     if (depth > maxNesting) {
       findings.raise(Effect.UNKNOWN, ReasonCode.SQL_TOO_DEEP,
           "the statement nests parentheses " + depth + " deep, more than the limit of "
