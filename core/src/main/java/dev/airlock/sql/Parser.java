@@ -2,6 +2,7 @@ package dev.airlock.sql;
 
 import dev.airlock.ReasonCode;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -31,6 +32,22 @@ final class Parser {
   record Result(Statement statement, ReasonCode failure, String message) {
     boolean parsed() {
       return statement != null;
+    }
+  }
+
+  static {
+    // Load and initialise JSqlParser's large parser classes once, outside any caller's time
+    // budget, so the first statement of a fresh JVM is not refused for the class loading.
+    for (String warmUp : List.of(
+        "WITH a AS (SELECT x, count(*) OVER (PARTITION BY y) FROM t JOIN u ON t.id = u.id"
+            + " WHERE x IN (1, 2) GROUP BY x ORDER BY 1 LIMIT 5) SELECT * FROM a",
+        "DELETE FROM t WHERE id = 1", "UPDATE t SET a = 1 WHERE b = 2",
+        "INSERT INTO t (a) VALUES (1)")) {
+      try {
+        new CCJSqlParser(new StringProvider(warmUp)).Statement();
+      } catch (Exception e) {
+        // a warm-up only; a failure here shows up, with its reason, on the first real parse
+      }
     }
   }
 

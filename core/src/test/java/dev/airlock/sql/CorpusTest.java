@@ -25,13 +25,16 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The labelled corpora: the team's shared one ({@code corpus/sql-effects.jsonl}, copied from
- * {@code ../shared/corpus}, every label checked on a real server) and Airlock's own cases beside it
- * ({@code airlock-cases.jsonl}). Every entry's effect and statement count must match its label, and
+ * {@code ../shared/corpus}, every label checked on a real server), Airlock's own cases beside it
+ * ({@code airlock-cases.jsonl}) and the public analytical query sets, TPC-H, TPC-DS, JOB and
+ * ClickBench in PostgreSQL syntax, every one checked valid on PostgreSQL 14, all reads ({@code
+ * analytics-reads.jsonl}). Every entry's effect and statement count must match its label, and
  * no entry that is not READ may be allowed on production.
  */
 class CorpusTest {
 
-  static final List<String> CORPORA = List.of("corpus/sql-effects.jsonl", "airlock-cases.jsonl");
+  static final List<String> CORPORA =
+      List.of("corpus/sql-effects.jsonl", "airlock-cases.jsonl", "analytics-reads.jsonl");
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<SqlDialect, SqlAnalyzer> ANALYZERS = new EnumMap<>(SqlDialect.class);
