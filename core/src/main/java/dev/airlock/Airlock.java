@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -573,11 +574,7 @@ public final class Airlock implements AutoCloseable {
     public Builder tool(String name, Effect effect, String... environments) {
       Checks.notBlank(name, "name");
       Checks.notNull(effect, "effect");
-      Checks.notNull(environments, "environments");
-      for (String environment : environments) {
-        Checks.notBlank(environment, "environment");
-      }
-      return register(new ToolSpec(name, effect, new HashSet<>(Arrays.asList(environments)), null));
+      return register(new ToolSpec(name, effect, environmentNames(environments), null));
     }
 
     /**
@@ -604,12 +601,7 @@ public final class Airlock implements AutoCloseable {
     public Builder sqlTool(String name, String sqlArgument, String... environments) {
       Checks.notBlank(name, "name");
       Checks.notBlank(sqlArgument, "sqlArgument");
-      Checks.notNull(environments, "environments");
-      for (String environment : environments) {
-        Checks.notBlank(environment, "environment");
-      }
-      return register(
-          new ToolSpec(name, Effect.READ, new HashSet<>(Arrays.asList(environments)), sqlArgument));
+      return register(new ToolSpec(name, Effect.READ, environmentNames(environments), sqlArgument));
     }
 
     /**
@@ -630,6 +622,14 @@ public final class Airlock implements AutoCloseable {
             "an analyser for " + analyzer.dialect() + " was already set: " + earlier);
       }
       return this;
+    }
+
+    private static Set<String> environmentNames(String... environments) {
+      Checks.notNull(environments, "environments");
+      for (String environment : environments) {
+        Checks.notBlank(environment, "environment");
+      }
+      return new HashSet<>(Arrays.asList(environments));
     }
 
     private Builder register(ToolSpec spec) {

@@ -36,6 +36,13 @@ final class Findings {
     }
   }
 
+  /** Visits every finding with its effect. */
+  void forEach(java.util.function.BiConsumer<Effect, Reason> visitor) {
+    for (Finding finding : findings) {
+      visitor.accept(finding.effect(), finding.reason());
+    }
+  }
+
   boolean has(ReasonCode code) {
     for (Finding finding : findings) {
       if (finding.reason().code().equals(code)) {

@@ -113,10 +113,14 @@ final class KeywordRules {
       return new Rule(k, Effect.PRIVILEGE, false, k + " changes who may do what");
     }
     if (k.equals("SET") || k.equals("RESET")) {
-      for (int i = 1; i < Math.min(tokens.size(), 4); i++) {
-        String word = keyword(tokens, i);
-        if ("ROLE".equals(word) || "AUTHORIZATION".equals(word) || "PASSWORD".equals(word)) {
-          return new Rule(k, Effect.PRIVILEGE, false, k + " " + word + " changes who the session is");
+      for (int i = 1; i < Math.min(tokens.size(), 5); i++) {
+        Token token = tokens.get(i);
+        boolean name = token.kind() == Token.Kind.WORD
+            || token.kind() == Token.Kind.QUOTED_IDENTIFIER;
+        if (name && (isPrincipalSetting(token.text()) || token.text().equalsIgnoreCase("password")
+            || token.text().equalsIgnoreCase("authorization"))) {
+          return new Rule(k, Effect.PRIVILEGE, false,
+              k + " " + token.text() + " changes who the session is");
         }
       }
       return new Rule(k, Effect.ADMIN, false, k + " changes the session or the server");
@@ -139,8 +143,22 @@ final class KeywordRules {
       object = word;
       break;
     }
-    if (PRINCIPALS.contains(object) || containsSequence(tokens, "OWNER", "TO")) {
+    if (PRINCIPALS.contains(object) || containsSequence(tokens, "OWNER", "TO")
+        || containsSequence(tokens, "LEVEL", "SECURITY")) {
       return new Rule(k, Effect.PRIVILEGE, false, k + " " + object + " changes who may do what");
+    }
+    if (k.equals("CREATE") && runsCodeNow(object, tokens)) {
+      return new Rule(k, Effect.ADMIN, false,
+          "CREATE " + object + " loads or runs code in the server process");
+    }
+    if (k.equals("CREATE") && object.equals("TABLE") && containsSequence(tokens, "OR", "REPLACE")) {
+      return new Rule(k, Effect.DESTRUCTIVE, false,
+          "CREATE OR REPLACE TABLE drops the table and its rows first");
+    }
+    if (k.equals("ALTER") && ((containsWord(tokens, "ENGINE") && containsWord(tokens, "BLACKHOLE"))
+        || (containsWord(tokens, "TYPE") && containsWord(tokens, "USING")))) {
+      return new Rule(k, Effect.DESTRUCTIVE, false,
+          "ALTER rewrites the table's data (a USING expression or a discarding engine)");
     }
     if (k.equals("DROP")) {
       return new Rule(k, Effect.DESTRUCTIVE, false, "DROP " + object + " removes it and its data");
@@ -158,6 +176,29 @@ final class KeywordRules {
     return new Rule(k, Effect.SCHEMA, false, "CREATE " + object + " changes the schema");
   }
 
+  /**
+   * CREATE statements that load or run code at once: a C function or a MySQL loadable function
+   * (a shared library), an untrusted procedural language, an H2 alias or trigger (Java source
+   * compiled in the server).
+   */
+  private static boolean runsCodeNow(String object, List<Token> tokens) {
+    if (object.equals("ALIAS")
+        || (object.equals("TRIGGER") && (containsWord(tokens, "AS") || containsWord(tokens, "CALL")))
+        || containsWord(tokens, "SONAME")) {
+      return true;
+    }
+    for (int i = 0; i + 1 < tokens.size(); i++) {
+      if (tokens.get(i).isWord("LANGUAGE")) {
+        String language = tokens.get(i + 1).text().toLowerCase(java.util.Locale.ROOT);
+        if (language.equals("c") || language.equals("internal") || language.endsWith("u")
+            || language.equals("java")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private static String adminMessage(String k) {
     return switch (k) {
       case "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "XA" ->
@@ -170,6 +211,13 @@ final class KeywordRules {
       case "DO" -> "DO runs a block of code";
       default -> k + " changes the session or the server";
     };
+  }
+
+  /** Settings that change who the session is: PostgreSQL's {@code role} and its aliases. */
+  static boolean isPrincipalSetting(String name) {
+    String n = name.strip();
+    return n.equalsIgnoreCase("role") || n.equalsIgnoreCase("session_authorization")
+        || n.equalsIgnoreCase("session authorization");
   }
 
   static String keyword(List<Token> tokens, int index) {

@@ -183,7 +183,10 @@ final class Lexer {
     if (c == '/' && charAt(pos + 1) == '*') {
       blockComment();
     } else {
-      while (pos < length && sql.charAt(pos) != '\n' && sql.charAt(pos) != '\r') {
+      // PostgreSQL and H2 end a line comment at CR or LF; MySQL and MariaDB at LF only, so a CR
+      // inside a MySQL comment must not let what follows it count as SQL.
+      boolean crEnds = dialect != SqlDialect.MYSQL;
+      while (pos < length && sql.charAt(pos) != '\n' && !(crEnds && sql.charAt(pos) == '\r')) {
         pos++;
       }
     }
@@ -295,12 +298,15 @@ final class Lexer {
         && next == '&'
         && dialect != SqlDialect.MYSQL) {
       char quote = charAt(pos + 1);
-      if (quote == '\'') {
-        string(start, pos + 2, false);
-        return;
-      }
-      if (quote == '"') {
-        quoted(start, pos + 2, '"', false, Kind.QUOTED_IDENTIFIER);
+      if (quote == '\'' || quote == '"') {
+        int before = tokens.size();
+        quoted(start, pos + 2, quote, false,
+            quote == '"' ? Kind.QUOTED_IDENTIFIER : Kind.STRING);
+        if (tokens.size() > before) {
+          Token literal = tokens.remove(tokens.size() - 1);
+          tokens.add(new Token(literal.kind(), unicodeEscapes(literal.text(), start),
+              literal.start(), literal.end(), literal.spaceBefore()));
+        }
         return;
       }
     }
@@ -384,6 +390,11 @@ final class Lexer {
     } else if (c == ')') {
       depth = Math.max(0, depth - 1);
     }
+    if ("(),;[]{}".indexOf(c) >= 0) {
+      pos++;
+      add(Kind.OPERATOR, String.valueOf(c), start);
+      return;
+    }
     for (String op : OPERATORS) {
       if (sql.startsWith(op, pos) && !commentInside(op)) {
         pos += op.length();
@@ -422,8 +433,7 @@ final class Lexer {
         if (i + 1 >= length) {
           break;
         }
-        value.append(unescape(sql.charAt(i + 1)));
-        i += 2;
+        i = dialect == SqlDialect.POSTGRESQL ? postgresEscape(i, value) : mysqlEscape(i, value);
       } else if (c == quote) {
         if (charAt(i + 1) == quote) {
           value.append(quote);
@@ -449,6 +459,101 @@ final class Lexer {
             + " starting at offset "
             + start
             + " is never closed");
+  }
+
+  private int mysqlEscape(int i, StringBuilder value) {
+    value.append(unescape(sql.charAt(i + 1)));
+    return i + 2;
+  }
+
+  /** A PostgreSQL {@code E''} escape at {@code i}: octal, {@code \\x}, {@code \\u}, {@code \\U}. */
+  private int postgresEscape(int i, StringBuilder value) {
+    char c = sql.charAt(i + 1);
+    int digits;
+    int radix;
+    int from = i + 2;
+    if (c >= '0' && c <= '7') {
+      digits = 3;
+      radix = 8;
+      from = i + 1;
+    } else if (c == 'x') {
+      digits = 2;
+      radix = 16;
+    } else if (c == 'u') {
+      digits = 4;
+      radix = 16;
+    } else if (c == 'U') {
+      digits = 8;
+      radix = 16;
+    } else {
+      value.append(unescape(c));
+      return i + 2;
+    }
+    int end = from;
+    while (end < length && end - from < digits && Character.digit(sql.charAt(end), radix) >= 0) {
+      end++;
+    }
+    if (end == from) {
+      value.append(c);
+      return i + 2;
+    }
+    int code = Integer.parseInt(sql.substring(from, end), radix);
+    if (code == 0 || !Character.isValidCodePoint(code)) {
+      problem(ReasonCode.SUSPICIOUS_CHARACTER, "an escape in a string gives the code " + code);
+    } else {
+      value.appendCodePoint(code);
+    }
+    return end;
+  }
+
+  /**
+   * Resolves the escapes of a {@code U&''} string or {@code U&""} name ({@code \\XXXX},
+   * {@code \\+XXXXXX}, {@code \\\\}); a custom escape character ({@code UESCAPE}) is not read.
+   */
+  private String unicodeEscapes(String raw, int start) {
+    int after = pos;
+    while (after < length && isWhitespace(sql.charAt(after))) {
+      after++;
+    }
+    if (sql.regionMatches(true, after, "UESCAPE", 0, 7)) {
+      problem(ReasonCode.SUSPICIOUS_CHARACTER, "the Unicode literal at offset " + start
+          + " sets its own escape character with UESCAPE, which Airlock does not read");
+      return raw;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c != '\\') {
+        out.append(c);
+        continue;
+      }
+      if (i + 1 < raw.length() && raw.charAt(i + 1) == '\\') {
+        out.append('\\');
+        i++;
+        continue;
+      }
+      boolean plus = i + 1 < raw.length() && raw.charAt(i + 1) == '+';
+      int from = i + (plus ? 2 : 1);
+      int to = from + (plus ? 6 : 4);
+      Integer code = to <= raw.length() ? hex(raw.substring(from, to)) : null;
+      if (code == null || code == 0 || !Character.isValidCodePoint(code)) {
+        problem(ReasonCode.SUSPICIOUS_CHARACTER,
+            "the Unicode literal at offset " + start + " has an invalid escape");
+        return raw;
+      }
+      out.appendCodePoint(code);
+      i = to - 1;
+    }
+    return out.toString();
+  }
+
+  private static Integer hex(String digits) {
+    for (int i = 0; i < digits.length(); i++) {
+      if (Character.digit(digits.charAt(i), 16) < 0) {
+        return null;
+      }
+    }
+    return Integer.parseInt(digits, 16);
   }
 
   private static char unescape(char c) {

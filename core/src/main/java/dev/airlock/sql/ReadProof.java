@@ -35,7 +35,8 @@ final class ReadProof {
           "FETCH", "ROWS", "ROW", "RANGE", "INTERVAL", "ESCAPE", "ANY", "SOME", "ARRAY", "EXTRACT",
           "DATE", "TIME", "TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP",
           "LOCALTIME", "LOCALTIMESTAMP", "SIMILAR", "ONLY", "LOCK", "SHARE", "UPDATE", "DELETE",
-          "INSERT", "MERGE", "REPLACE", "RETURNING", "SET", "CALL", "DO", "OUTFILE", "DUMPFILE");
+          "INSERT", "MERGE", "REPLACE", "RETURNING", "SET", "CALL", "DO", "OUTFILE", "DUMPFILE",
+          "NEXTVAL", "CURRVAL");
 
   /** JSqlParser's reserved keywords: a name spelled like one may not parse, so no proof. */
   private static final Set<String> RESERVED = reservedKeywords();
@@ -43,6 +44,8 @@ final class ReadProof {
   private static final Set<String> COMPARISONS =
       Set.of("=", "<>", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%", "||", "->", "->>",
           "#>", "#>>", "@>", "<@", "~", "~*", "!~", "!~*");
+
+  private static final Set<String> ARITHMETIC = Set.of("+", "-", "*", "/", "%", "||");
 
   private static final Set<String> TYPES =
       Set.of("INT", "INTEGER", "BIGINT", "SMALLINT", "NUMERIC", "DECIMAL", "REAL", "FLOAT",
@@ -333,7 +336,7 @@ final class ReadProof {
       }
       primary();
       while (peek(0) != null && peek(0).kind() == Token.Kind.OPERATOR
-          && Set.of("+", "-", "*", "/", "%", "||").contains(peek(0).text())) {
+          && ARITHMETIC.contains(peek(0).text())) {
         pos++;
         primary();
       }

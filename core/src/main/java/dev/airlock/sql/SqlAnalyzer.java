@@ -117,18 +117,30 @@ public final class SqlAnalyzer {
                   + maxLength)));
     }
     if (cache == null) {
-      return compute(sql);
+      return computeSafely(sql);
     }
     TextKey key = TextKey.of(sql);
     SqlAnalysis cached = cache.getIfPresent(key);
     if (cached != null) {
       return cached;
     }
-    SqlAnalysis analysis = compute(sql);
+    SqlAnalysis analysis = computeSafely(sql);
     if (!timedOut(analysis)) {
       cache.put(key, analysis);
     }
     return analysis;
+  }
+
+  /** The analysis, or UNKNOWN if Airlock's own code fails on this text: never an exception. */
+  private SqlAnalysis computeSafely(String sql) {
+    try {
+      return compute(sql);
+    } catch (RuntimeException | StackOverflowError e) {
+      return new SqlAnalysis(dialect, List.of(), dev.airlock.Effect.UNKNOWN,
+          List.of(new Reason(ReasonCode.SQL_PARSE_ERROR,
+              Findings.POLICY, "Airlock could not analyse the text ("
+                  + e.getClass().getSimpleName() + ")")));
+    }
   }
 
   /** The analysis without the cache and without the READ proof: the parser decides everything. */

@@ -18,7 +18,8 @@ final class StatementAnalysis {
 
   private static final Set<String> EXPLAIN_OPTIONS =
       Set.of("ANALYZE", "ANALYSE", "VERBOSE", "EXTENDED", "PARTITIONS", "FORMAT", "PLAN", "QUERY",
-          "COSTS", "BUFFERS", "TIMING", "SUMMARY", "SETTINGS", "WAL");
+          "COSTS", "BUFFERS", "TIMING", "SUMMARY", "SETTINGS", "WAL", "GENERIC_PLAN", "MEMORY",
+          "SERIALIZE");
 
   private final SqlDialect dialect;
   private final FunctionCatalog catalog;
@@ -79,7 +80,15 @@ final class StatementAnalysis {
       floor(rule, findings);
       return info(kind, findings, null);
     }
-    TreeFacts facts = TreeFacts.of(parsed.statement(), catalog, findings);
+    TreeFacts facts;
+    try {
+      facts = TreeFacts.of(parsed.statement(), catalog, findings);
+    } catch (RuntimeException | StackOverflowError e) {
+      // the walk is Airlock's own code; if it fails on some tree, the statement is not understood
+      findings.raise(Effect.UNKNOWN, ReasonCode.SQL_PARSE_ERROR,
+          "Airlock could not analyse the parsed statement (" + e.getClass().getSimpleName() + ")");
+      return info(kind, findings, null);
+    }
     if (findings.reasons().isEmpty() || rule.effect().isMoreSevereThan(findings.effect())) {
       findings.raise(rule.effect(), ReasonCode.STATEMENT_KIND, rule.message());
     }
@@ -93,12 +102,17 @@ final class StatementAnalysis {
     }
   }
 
-  /** EXPLAIN only plans; EXPLAIN ANALYZE runs the statement and has its effect. */
+  /**
+   * EXPLAIN only plans; EXPLAIN ANALYZE runs the statement and has its effect. Planning still
+   * evaluates functions with constant arguments, so the functions of an explained statement count
+   * even without ANALYZE. An option Airlock does not know (or spells quoted) counts as ANALYZE.
+   */
   private StatementInfo explain(List<Token> tokens, Findings findings) {
     boolean analyze = false;
     int i = 1;
     if (i < tokens.size() && tokens.get(i).isOperator("(")) {
       int depth = 0;
+      boolean expectOption = true;
       for (; i < tokens.size(); i++) {
         Token token = tokens.get(i);
         if (token.isOperator("(")) {
@@ -109,10 +123,18 @@ final class StatementAnalysis {
             i++;
             break;
           }
-        } else if (token.isWord("ANALYZE") || token.isWord("ANALYSE")) {
-          Token value = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
-          analyze |= value == null || !(value.isWord("FALSE") || value.isWord("OFF")
-              || (value.kind() == Token.Kind.NUMBER && value.text().equals("0")));
+        } else if (token.isOperator(",")) {
+          expectOption = true;
+        } else if (expectOption) {
+          expectOption = false;
+          String option = token.kind() == Token.Kind.WORD ? token.keyword() : null;
+          if (option == null || !EXPLAIN_OPTIONS.contains(option)
+              || option.equals("ANALYZE") || option.equals("ANALYSE")) {
+            Token value = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
+            boolean off = value != null && (value.isWord("FALSE") || value.isWord("OFF")
+                || (value.kind() == Token.Kind.NUMBER && value.text().equals("0")));
+            analyze |= option == null || !EXPLAIN_OPTIONS.contains(option) || !off;
+          }
         }
       }
     } else {
@@ -120,6 +142,9 @@ final class StatementAnalysis {
         Token token = tokens.get(i);
         if (token.isWord("ANALYZE") || token.isWord("ANALYSE")) {
           analyze = true;
+        } else if (token.isWord("INTO")) {
+          findings.raise(Effect.ADMIN, ReasonCode.NESTED_WRITE,
+              "EXPLAIN … INTO writes the plan into a variable of the session");
         } else if (token.isOperator("=")) {
           i++; // FORMAT = JSON: skip the value
         } else if (token.isWord("FOR") && i + 1 < tokens.size()
@@ -134,11 +159,6 @@ final class StatementAnalysis {
       }
     }
     List<Token> inner = tokens.subList(Math.min(i, tokens.size()), tokens.size());
-    if (!analyze) {
-      findings.raise(Effect.READ, ReasonCode.STATEMENT_KIND,
-          "EXPLAIN without ANALYZE plans the statement without running it");
-      return info("EXPLAIN", findings, null);
-    }
     KeywordRules.Rule rule = KeywordRules.of(inner);
     String innerKind = rule == null ? leadingWord(inner) : rule.kind();
     int depth = 0;
@@ -149,6 +169,22 @@ final class StatementAnalysis {
       } else if (token.isOperator(")")) {
         depth = Math.max(0, depth - 1);
       }
+    }
+    if (!analyze) {
+      findings.raise(Effect.READ, ReasonCode.STATEMENT_KIND,
+          "EXPLAIN without ANALYZE plans the statement without running it");
+      if (rule != null && !inner.isEmpty()) {
+        Findings planned = new Findings();
+        analyze(inner, rule, innerKind, maxDepth, planned);
+        planned.forEach((effect, reason) -> {
+          ReasonCode code = reason.code();
+          if (code.equals(ReasonCode.UNKNOWN_FUNCTION)
+              || code.equals(ReasonCode.SIDE_EFFECT_FUNCTION)) {
+            findings.raise(effect, code, "planning " + reason.message());
+          }
+        });
+      }
+      return info("EXPLAIN", findings, null);
     }
     findings.raise(Effect.READ, ReasonCode.STATEMENT_KIND,
         "EXPLAIN ANALYZE runs the statement it explains");
@@ -181,6 +217,18 @@ final class StatementAnalysis {
           findings.raise(effect, ReasonCode.SIDE_EFFECT_FUNCTION,
               "calls " + name + "(), which is " + effect);
         }
+      }
+      if (token.isOperator(".") && next != null
+          && (next.isWord("NEXTVAL") || next.isWord("CURRVAL"))) {
+        findings.raise(Effect.WRITE, ReasonCode.SIDE_EFFECT_FUNCTION,
+            "sequence." + next.text() + " may advance a sequence (Oracle-compatible modes)");
+      }
+      if ((token.kind() == Token.Kind.WORD || token.kind() == Token.Kind.QUOTED_IDENTIFIER)
+          && token.text().equalsIgnoreCase("set_config") && next != null && next.isOperator("(")
+          && i + 2 < tokens.size() && tokens.get(i + 2).kind() == Token.Kind.STRING
+          && KeywordRules.isPrincipalSetting(tokens.get(i + 2).text())) {
+        findings.raise(Effect.PRIVILEGE, ReasonCode.SIDE_EFFECT_FUNCTION,
+            "set_config('" + tokens.get(i + 2).text() + "', …) changes who the session is");
       }
       if (dialect != SqlDialect.POSTGRESQL && token.isOperator(":=")) {
         findings.raise(Effect.ADMIN, ReasonCode.NESTED_WRITE,

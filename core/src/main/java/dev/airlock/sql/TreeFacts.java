@@ -175,12 +175,22 @@ final class TreeFacts {
     } else if (node instanceof Insert insert) {
       target(insert.getTable());
       findings.raise(Effect.WRITE, ReasonCode.STATEMENT_KIND, "INSERT adds rows");
+      upsertOfWholeTable(insert);
     } else if (node instanceof Upsert upsert) {
       target(upsert.getTable());
       findings.raise(Effect.WRITE, ReasonCode.STATEMENT_KIND, "UPSERT adds or changes rows");
     } else if (node instanceof Merge merge) {
       target(merge.getTable());
       findings.raise(Effect.WRITE, ReasonCode.STATEMENT_KIND, "MERGE adds or changes rows");
+      String name = merge.getTable() == null ? null : Tautology.name(merge.getTable());
+      boolean changesMatches = merge.getOperations() != null && merge.getOperations().stream()
+          .anyMatch(operation -> !operation.getClass().getSimpleName().contains("Insert"));
+      if (changesMatches && merge.getOnCondition() != null
+          && new Tautology(name, dialect).alwaysTrue(merge.getOnCondition())) {
+        findings.raise(Effect.DESTRUCTIVE, ReasonCode.ALWAYS_TRUE_WHERE,
+            "MERGE with an ON condition that is always true updates or deletes every row of "
+                + name);
+      }
     } else if (node instanceof Update update) {
       target(update.getTable());
       if (update.getStartJoins() != null) {
@@ -206,6 +216,25 @@ final class TreeFacts {
             || select.getForUpdateTable() != null)) {
       lockingClause = select.getForMode() != null ? "FOR " + select.getForMode() : "FOR UPDATE";
       findings.raiseOnce(Effect.WRITE, ReasonCode.LOCKING_CLAUSE, lockingClause + " locks rows");
+    }
+  }
+
+  /**
+   * {@code INSERT INTO t SELECT * FROM t ON CONFLICT DO UPDATE …} (or ON DUPLICATE KEY UPDATE)
+   * without a filter: every row conflicts with itself, so every row is rewritten.
+   */
+  private void upsertOfWholeTable(Insert insert) {
+    boolean updates = (insert.getConflictAction() != null
+            && "DO_UPDATE".equals(String.valueOf(insert.getConflictAction().getConflictActionType()))
+            && insert.getConflictAction().getWhereExpression() == null)
+        || (insert.getDuplicateUpdateSets() != null && !insert.getDuplicateUpdateSets().isEmpty());
+    PlainSelect source = insert.getSelect() instanceof PlainSelect plain ? plain : null;
+    if (updates && insert.getTable() != null && source != null && source.getWhere() == null
+        && source.getFromItem() instanceof Table from
+        && Tautology.name(from).equals(Tautology.name(insert.getTable()))) {
+      findings.raise(Effect.DESTRUCTIVE, ReasonCode.ALWAYS_TRUE_WHERE,
+          "an upsert of the whole table into itself rewrites every row of "
+              + Tautology.name(insert.getTable()));
     }
   }
 
@@ -240,7 +269,7 @@ final class TreeFacts {
       found = WhereClause.ABSENT;
       findings.raise(Effect.DESTRUCTIVE, ReasonCode.MISSING_WHERE,
           kind + " without WHERE touches every row of " + (name == null ? "the table" : name));
-    } else if (new Tautology(name).alwaysTrue(whereClause)) {
+    } else if (new Tautology(name, dialect).alwaysTrue(whereClause)) {
       found = WhereClause.ALWAYS_TRUE;
       findings.raise(Effect.DESTRUCTIVE, ReasonCode.ALWAYS_TRUE_WHERE,
           kind + " with a WHERE that is always true (" + abbreviate(whereClause.toString())
@@ -277,7 +306,25 @@ final class TreeFacts {
   private void target(Table table) {
     if (table != null) {
       targets.put(table, Boolean.TRUE);
-      tablesWritten.add(qualified(table));
+      String name = qualified(table);
+      tablesWritten.add(name);
+      systemTable(name.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /** Writing a system catalogue changes the server or its accounts, not just rows. */
+  private void systemTable(String name) {
+    int dot = name.lastIndexOf('.');
+    String schema = dot < 0 ? "" : name.substring(0, dot);
+    String table = name.substring(dot + 1);
+    if (schema.equals("mysql")) {
+      findings.raise(Effect.PRIVILEGE, ReasonCode.STATEMENT_KIND,
+          "writing " + name + " changes the server's accounts and grants");
+    } else if (table.startsWith("pg_") || schema.equals("pg_catalog")
+        || schema.equals("information_schema") || schema.equals("performance_schema")
+        || schema.equals("sys")) {
+      findings.raise(Effect.ADMIN, ReasonCode.STATEMENT_KIND,
+          "writing " + name + " changes the server's own catalogue or settings");
     }
   }
 
