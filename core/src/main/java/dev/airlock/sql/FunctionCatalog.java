@@ -99,7 +99,9 @@ public final class FunctionCatalog {
   }
 
   Effect lookup(String name) {
-    String normalized = normalize(name);
+    // H2 upper-cases names with English rules: "fıle_write" (dotless i) is FILE_WRITE
+    String normalized = dialect == SqlDialect.H2
+        ? name.strip().toUpperCase(Locale.ENGLISH).toLowerCase(Locale.ROOT) : normalize(name);
     Effect effect = effects.get(normalized);
     if (effect != null) {
       return effect;

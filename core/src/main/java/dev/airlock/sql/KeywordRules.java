@@ -50,7 +50,7 @@ final class KeywordRules {
           "OR", "REPLACE", "TEMP", "TEMPORARY", "UNIQUE", "GLOBAL", "LOCAL", "UNLOGGED",
           "MATERIALIZED", "RECURSIVE", "IF", "NOT", "EXISTS", "DEFINER", "ALGORITHM", "SQL",
           "SECURITY", "INVOKER", "UNDEFINED", "MERGE", "TEMPTABLE", "TRUSTED", "PROCEDURAL",
-          "CONSTRAINT", "DEFAULT", "FORCE", "NOFORCE", "CACHED", "MEMORY", "LINKED");
+          "CONSTRAINT", "DEFAULT", "FORCE", "NOFORCE", "CACHED", "MEMORY");
 
   private KeywordRules() {}
 
@@ -112,6 +112,15 @@ final class KeywordRules {
     if (PRIVILEGE_KEYWORDS.contains(k)) {
       return new Rule(k, Effect.PRIVILEGE, false, k + " changes who may do what");
     }
+    if (k.equals("DISCARD") && ("ALL".equals(k2) || "ROLE".equals(k2))) {
+      return new Rule(k, Effect.PRIVILEGE, false,
+          "DISCARD ALL returns the session to the role it logged in with");
+    }
+    if ((k.equals("SET") || k.equals("RESET"))
+        && (containsWord(tokens, "GRANT") || containsWord(tokens, "REVOKE"))) {
+      return new Rule(k, Effect.PRIVILEGE, false, k + " … runs a statement that changes who may"
+          + " do what");
+    }
     if (k.equals("SET") || k.equals("RESET")) {
       for (int i = 1; i < Math.min(tokens.size(), 5); i++) {
         Token token = tokens.get(i);
@@ -144,7 +153,8 @@ final class KeywordRules {
       break;
     }
     if (PRINCIPALS.contains(object) || containsSequence(tokens, "OWNER", "TO")
-        || containsSequence(tokens, "LEVEL", "SECURITY")) {
+        || containsSequence(tokens, "LEVEL", "SECURITY") || containsWord(tokens, "GRANT")
+        || containsWord(tokens, "REVOKE")) {
       return new Rule(k, Effect.PRIVILEGE, false, k + " " + object + " changes who may do what");
     }
     if (k.equals("CREATE") && runsCodeNow(object, tokens)) {
@@ -155,8 +165,9 @@ final class KeywordRules {
       return new Rule(k, Effect.DESTRUCTIVE, false,
           "CREATE OR REPLACE TABLE drops the table and its rows first");
     }
-    if (k.equals("ALTER") && ((containsWord(tokens, "ENGINE") && containsWord(tokens, "BLACKHOLE"))
-        || (containsWord(tokens, "TYPE") && containsWord(tokens, "USING")))) {
+    if (k.equals("ALTER") && ((containsWord(tokens, "ENGINE") && mentions(tokens, "BLACKHOLE"))
+        || (containsWord(tokens, "TYPE") && containsWord(tokens, "USING"))
+        || containsWord(tokens, "DISCARD"))) {
       return new Rule(k, Effect.DESTRUCTIVE, false,
           "ALTER rewrites the table's data (a USING expression or a discarding engine)");
     }
@@ -222,6 +233,16 @@ final class KeywordRules {
 
   static String keyword(List<Token> tokens, int index) {
     return index < tokens.size() ? tokens.get(index).keyword() : null;
+  }
+
+  /** A word, quoted name or string spelled {@code upperCase}, in any case. */
+  private static boolean mentions(List<Token> tokens, String upperCase) {
+    for (Token token : tokens) {
+      if (token.kind() != Token.Kind.OPERATOR && token.text().equalsIgnoreCase(upperCase)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean containsWord(List<Token> tokens, String upperCase) {

@@ -34,13 +34,21 @@ final class Lexer {
     "~~", "!~", "~*", "@@", "&<", "&>", "^@", "#-", "@?", "!!", "=>"
   };
 
+  private static final String[] ONE_CHARACTER = new String[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      ONE_CHARACTER[c] = String.valueOf(c).intern();
+    }
+  }
+
   private final String sql;
   private final SqlDialect dialect;
   private final int length;
   private int pos;
 
   private final List<Statement> statements = new ArrayList<>();
-  private List<Token> tokens = new ArrayList<>();
+  private List<Token> tokens;
   private List<Problem> problems = new ArrayList<>();
   private int statementStart;
   private int depth;
@@ -71,6 +79,7 @@ final class Lexer {
     this.dialect = dialect;
     this.length = sql.length();
     this.reading = reading;
+    this.tokens = new ArrayList<>(Math.min(1024, Math.max(16, length / 4)));
   }
 
   /** Splits {@code sql} into the statements the dialect's server would see; never throws. */
@@ -140,11 +149,11 @@ final class Lexer {
       statements.add(
           new Statement(
               sql.substring(statementStart, end).strip(),
-              List.copyOf(tokens),
+              java.util.Collections.unmodifiableList(tokens),
               maxDepth,
               List.copyOf(problems)));
     }
-    tokens = new ArrayList<>();
+    tokens = new ArrayList<>(Math.min(1024, Math.max(16, (length - end) / 4)));
     problems = new ArrayList<>();
     depth = 0;
     maxDepth = 0;
@@ -162,10 +171,10 @@ final class Lexer {
   // ---------------------------------------------------------------- comments
 
   private boolean startsComment(char c) {
-    char next = charAt(pos + 1);
     return switch (c) {
-      case '-' -> next == '-' && (dialect != SqlDialect.MYSQL || mysqlDashCommentFollows());
-      case '/' -> next == '*' || (next == '/' && dialect == SqlDialect.H2);
+      case '-' -> charAt(pos + 1) == '-'
+          && (dialect != SqlDialect.MYSQL || mysqlDashCommentFollows());
+      case '/' -> charAt(pos + 1) == '*' || (charAt(pos + 1) == '/' && dialect == SqlDialect.H2);
       case '#' -> dialect == SqlDialect.MYSQL;
       default -> false;
     };
@@ -286,6 +295,7 @@ final class Lexer {
       char prefix = Character.toUpperCase(text.charAt(0));
       if (prefix == 'E' && dialect == SqlDialect.POSTGRESQL) {
         string(start, pos + 1, true);
+        continuedEscapeString(start);
         return;
       }
       if (prefix == 'N' || prefix == 'X' || prefix == 'B') {
@@ -390,9 +400,9 @@ final class Lexer {
     } else if (c == ')') {
       depth = Math.max(0, depth - 1);
     }
-    if ("(),;[]{}".indexOf(c) >= 0) {
+    if ("<-#!~>|:&@?^=".indexOf(c) < 0) { // no operator of more than one character starts so
       pos++;
-      add(Kind.OPERATOR, String.valueOf(c), start);
+      add(Kind.OPERATOR, c < 128 ? ONE_CHARACTER[c] : String.valueOf(c), start);
       return;
     }
     for (String op : OPERATORS) {
@@ -420,11 +430,64 @@ final class Lexer {
     return false;
   }
 
+  /**
+   * PostgreSQL continues a string across whitespace that holds a newline ({@code E'a'⏎'b'} is
+   * {@code E'ab'}), and the continuation keeps the escapes of an {@code E''} string: {@code \\'}
+   * in it does not end it. Merges such continuations into the token just read.
+   */
+  private void continuedEscapeString(int start) {
+    while (!tokens.isEmpty() && tokens.get(tokens.size() - 1).kind() == Kind.STRING) {
+      int i = pos;
+      boolean newline = false;
+      while (i < length) {
+        char c = sql.charAt(i);
+        if (c == '\n' || c == '\r') {
+          newline = true;
+          i++;
+        } else if (c == ' ' || c == '\t' || c == '\f') {
+          i++;
+        } else if (newline && c == '-' && charAt(i + 1) == '-') {
+          while (i < length && sql.charAt(i) != '\n' && sql.charAt(i) != '\r') {
+            i++;
+          }
+        } else {
+          break;
+        }
+      }
+      if (!newline || charAt(i) != '\'') {
+        return;
+      }
+      Token first = tokens.remove(tokens.size() - 1);
+      int before = tokens.size();
+      pos = i;
+      quoted(start, i + 1, '\'', true, Kind.STRING);
+      if (tokens.size() == before) {
+        return; // unterminated: the problem is recorded
+      }
+      Token rest = tokens.remove(tokens.size() - 1);
+      tokens.add(new Token(Kind.STRING, first.text() + rest.text(), first.start(), rest.end(),
+          first.spaceBefore()));
+    }
+  }
+
   private void string(int start, int from, boolean escapes) {
     quoted(start, from, '\'', escapes, Kind.STRING);
   }
 
   private void quoted(int start, int from, char quote, boolean escapes, Kind kind) {
+    int close = from;
+    while (close < length) {
+      char c = sql.charAt(close);
+      if (c == quote || c == 0 || (escapes && c == '\\')) {
+        break;
+      }
+      close++;
+    }
+    if (close < length && sql.charAt(close) == quote && charAt(close + 1) != quote) {
+      pos = close + 1; // the common case: nothing to unescape
+      add(kind, sql.substring(from, close), start);
+      return;
+    }
     StringBuilder value = new StringBuilder();
     int i = from;
     while (i < length) {

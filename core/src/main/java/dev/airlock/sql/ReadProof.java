@@ -41,6 +41,9 @@ final class ReadProof {
   /** JSqlParser's reserved keywords: a name spelled like one may not parse, so no proof. */
   private static final Set<String> RESERVED = reservedKeywords();
 
+  private static final Set<String> STRUCTURE_LOWER = lowerCase(STRUCTURE);
+  private static final Set<String> RESERVED_LOWER = lowerCase(RESERVED);
+
   private static final Set<String> COMPARISONS =
       Set.of("=", "<>", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%", "||", "->", "->>",
           "#>", "#>>", "@>", "<@", "~", "~*", "!~", "!~*");
@@ -253,11 +256,16 @@ final class ReadProof {
       if (lateral) {
         throw PUNT;
       }
+      boolean quoted = peek(0) != null && peek(0).kind() == Token.Kind.QUOTED_IDENTIFIER;
       String name = name();
       if (op(".")) {
+        quoted |= peek(0) != null && peek(0).kind() == Token.Kind.QUOTED_IDENTIFIER;
         name = name + "." + name();
       }
       if (peekOp(0, "(")) {
+        if (quoted) {
+          throw PUNT;
+        }
         call(name);
         alias();
         columnAliases();
@@ -299,6 +307,10 @@ final class ReadProof {
       }
       primary();
       while (true) {
+        Token next = peek(0);
+        if (next == null || (next.kind() == Token.Kind.OPERATOR && !next.text().equals("::"))) {
+          return; // the common case: a comma, a parenthesis or a binary operator follows
+        }
         if (op("::")) {
           type();
         } else if (word("IS")) {
@@ -396,8 +408,12 @@ final class ReadProof {
         }
       }
       pos--;
+      boolean quoted = token.kind() == Token.Kind.QUOTED_IDENTIFIER;
       String name = name();
       if (peekOp(0, "(")) {
+        if (quoted) {
+          throw PUNT; // a quoted function name may keep its case: another function
+        }
         call(name);
         return;
       }
@@ -431,7 +447,8 @@ final class ReadProof {
 
     void call(String name) {
       String normalized = FunctionCatalog.normalize(name);
-      if (catalog.lookup(normalized) != Effect.READ) {
+      if (catalog.lookup(normalized) != Effect.READ
+          && !TreeFacts.SYNTAX_FUNCTIONS.contains(normalized)) {
         throw PUNT;
       }
       functions.add(normalized);
@@ -541,6 +558,10 @@ final class ReadProof {
       if (token.kind() != Token.Kind.WORD || !isPlainName(token.text())) {
         return false;
       }
+      String text = token.text();
+      if (isLowerCase(text)) { // the usual name: no upper-case copy needed
+        return !STRUCTURE_LOWER.contains(text) && !RESERVED_LOWER.contains(text);
+      }
       String word = token.keyword();
       return !STRUCTURE.contains(word) && !RESERVED.contains(word);
     }
@@ -599,6 +620,24 @@ final class ReadProof {
         throw PUNT;
       }
     }
+  }
+
+  private static boolean isLowerCase(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Set<String> lowerCase(Set<String> words) {
+    Set<String> lower = new HashSet<>();
+    for (String word : words) {
+      lower.add(word.toLowerCase(java.util.Locale.ROOT));
+    }
+    return Set.copyOf(lower);
   }
 
   private static boolean isPlainName(String text) {

@@ -62,6 +62,8 @@ final class StatementAnalysis {
     scanTokens(tokens, rule, findings);
     if (!rule.parseRequired()) {
       findings.raise(rule.effect(), ReasonCode.STATEMENT_KIND, rule.message());
+      nestedQuery(tokens, rule, findings);
+      codeInStrings(tokens, rule, findings);
       return info(kind, findings, null);
     }
     if (findings.effect().isMoreSevereThan(Effect.DESTRUCTIVE)) {
@@ -94,6 +96,90 @@ final class StatementAnalysis {
     }
     return info(kind, findings, facts);
   }
+
+  /**
+   * {@code CREATE TABLE … AS <query>} and {@code CREATE MATERIALIZED VIEW … AS <query>} run the
+   * query now: a data-modifying CTE in it writes. The query is analysed like a statement of its
+   * own; a query the parser cannot read counts only when it names a write.
+   */
+  private void nestedQuery(List<Token> tokens, KeywordRules.Rule rule, Findings findings) {
+    if (!rule.kind().equals("CREATE")) {
+      return;
+    }
+    int depth = 0;
+    for (int i = 1; i + 1 < tokens.size(); i++) {
+      Token token = tokens.get(i);
+      if (token.isOperator("(")) {
+        depth++;
+      } else if (token.isOperator(")")) {
+        depth--;
+      } else if (depth == 0 && token.isWord("AS")) {
+        Token next = tokens.get(i + 1);
+        if (!(next.isWord("SELECT") || next.isWord("WITH") || next.isWord("VALUES")
+            || next.isWord("TABLE") || next.isOperator("("))) {
+          return;
+        }
+        int end = tokens.size();
+        if (end - i > 3 && tokens.get(end - 1).isWord("DATA")) {
+          end -= tokens.get(end - 2).isWord("NO") ? 3 : 2; // WITH [NO] DATA
+        }
+        List<Token> query = tokens.subList(i + 1, end);
+        Findings inner = new Findings();
+        KeywordRules.Rule innerRule = KeywordRules.of(query);
+        analyze(query, innerRule, innerRule == null ? "" : innerRule.kind(), 0, inner);
+        boolean namesWrite = KeywordRules.containsWord(query, "DELETE")
+            || KeywordRules.containsWord(query, "UPDATE") || KeywordRules.containsWord(query, "INSERT")
+            || KeywordRules.containsWord(query, "MERGE");
+        inner.forEach((effect, reason) -> {
+          boolean notUnderstood = effect == Effect.UNKNOWN;
+          if (effect != Effect.READ && (!notUnderstood || namesWrite)) {
+            findings.raise(effect, reason.code(), "the query it runs: " + reason.message());
+          }
+        });
+        return;
+      }
+    }
+  }
+
+  /**
+   * Statements that run code given as text ({@code DO}, {@code EXECUTE IMMEDIATE}, {@code PREPARE
+   * … FROM}): the text is read too, and what its statements' keywords imply counts; words that
+   * change who may do what make the whole PRIVILEGE.
+   */
+  private void codeInStrings(List<Token> tokens, KeywordRules.Rule rule, Findings findings) {
+    String kind = rule.kind();
+    if (!(kind.equals("DO") || kind.equals("EXECUTE") || kind.equals("EXEC")
+        || kind.equals("PREPARE"))) {
+      return;
+    }
+    for (Token token : tokens) {
+      if (token.kind() == Token.Kind.STRING) {
+        readCode(token.text(), rule, findings, 0);
+      }
+    }
+  }
+
+  private void readCode(String code, KeywordRules.Rule outer, Findings findings, int depth) {
+    for (Lexer.Statement statement : Lexer.scan(code, dialect)) {
+      for (Token token : statement.tokens()) {
+        String word = token.keyword();
+        if (word != null && PRIVILEGE_WORDS.contains(word)) {
+          findings.raise(Effect.PRIVILEGE, ReasonCode.STATEMENT_KIND,
+              outer.kind() + " runs code that changes who may do what (" + word + ")");
+        } else if (token.kind() == Token.Kind.STRING && depth < 3) {
+          readCode(token.text(), outer, findings, depth + 1); // EXECUTE '…' inside the code
+        }
+      }
+      KeywordRules.Rule inner = KeywordRules.of(statement.tokens());
+      if (inner != null && inner.effect().isMoreSevereThan(outer.effect())) {
+        findings.raise(inner.effect(), ReasonCode.STATEMENT_KIND,
+            outer.kind() + " runs code in which " + inner.message());
+      }
+    }
+  }
+
+  private static final Set<String> PRIVILEGE_WORDS = Set.of("GRANT", "REVOKE", "ROLE", "USER",
+      "SUPERUSER", "AUTHORIZATION", "OWNER", "PRIVILEGES", "PASSWORD", "CREATEROLE", "BYPASSRLS");
 
   /** What the leading keywords imply, as a further reason, when they imply more than a read. */
   private static void floor(KeywordRules.Rule rule, Findings findings) {

@@ -3,15 +3,9 @@ package dev.airlock.sql;
 /**
  * One token of the pre-scan: a word, a quoted identifier, a literal, a parameter or an operator.
  * Comments and whitespace are not tokens; {@link #spaceBefore} says whether any stood before it.
- *
- * @param kind what the token is
- * @param text for a word, number, parameter or operator its text as written; for a string literal
- *     or a quoted identifier its value with the quoting removed and escapes resolved
- * @param start offset of the token's first character in the statement text
- * @param end offset just past the token's last character
- * @param spaceBefore whether whitespace or a comment separates it from the token before
+ * Immutable; the upper-case form of a word is computed on first use.
  */
-record Token(Kind kind, String text, int start, int end, boolean spaceBefore) {
+final class Token {
 
   enum Kind {
     WORD,
@@ -22,6 +16,50 @@ record Token(Kind kind, String text, int start, int end, boolean spaceBefore) {
     OPERATOR
   }
 
+  private final Kind kind;
+  private final String text;
+  private final int start;
+  private final int end;
+  private final boolean spaceBefore;
+  private String keyword;
+
+  /**
+   * @param kind what the token is
+   * @param text for a word, number, parameter or operator its text as written; for a string
+   *     literal or a quoted identifier its value with the quoting removed and escapes resolved
+   * @param start offset of the token's first character in the statement text
+   * @param end offset just past the token's last character
+   * @param spaceBefore whether whitespace or a comment separates it from the token before
+   */
+  Token(Kind kind, String text, int start, int end, boolean spaceBefore) {
+    this.kind = kind;
+    this.text = text;
+    this.start = start;
+    this.end = end;
+    this.spaceBefore = spaceBefore;
+  }
+
+  Kind kind() {
+    return kind;
+  }
+
+  String text() {
+    return text;
+  }
+
+  int start() {
+    return start;
+  }
+
+  int end() {
+    return end;
+  }
+
+  boolean spaceBefore() {
+    return spaceBefore;
+  }
+
+  /** Whether this is the word {@code upperCase} (given in upper case), in any case. */
   boolean isWord(String upperCase) {
     return kind == Kind.WORD && text.equalsIgnoreCase(upperCase);
   }
@@ -30,9 +68,22 @@ record Token(Kind kind, String text, int start, int end, boolean spaceBefore) {
     return kind == Kind.OPERATOR && text.equals(operator);
   }
 
-  /** The text of a word in upper case, or {@code null} for any other token. */
+  /** The text of a word in ASCII upper case, or {@code null} for any other token. */
   String keyword() {
-    return kind == Kind.WORD ? upper(text) : null;
+    if (kind != Kind.WORD) {
+      return null;
+    }
+    String k = keyword;
+    if (k == null) {
+      k = upper(text);
+      keyword = k; // a benign race: every thread computes the same value
+    }
+    return k;
+  }
+
+  @Override
+  public String toString() {
+    return kind + "(" + text + ")";
   }
 
   /** ASCII upper case: {@link String#toUpperCase()} would turn a Turkish dotless i into I. */

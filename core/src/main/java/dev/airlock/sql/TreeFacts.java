@@ -40,7 +40,7 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
 final class TreeFacts {
 
   /** Function names that are SQL syntax rather than catalogue entries; all read-only. */
-  private static final Set<String> SYNTAX_FUNCTIONS =
+  static final Set<String> SYNTAX_FUNCTIONS =
       Set.of(
           "coalesce", "greatest", "least", "nullif", "row", "array", "grouping", "xmlelement",
           "xmlforest", "xmlconcat", "xmlpi", "xmlroot", "xmlparse", "xmlserialize", "xmlexists",
@@ -224,14 +224,23 @@ final class TreeFacts {
    * without a filter: every row conflicts with itself, so every row is rewritten.
    */
   private void upsertOfWholeTable(Insert insert) {
+    if (insert.getTable() == null) {
+      return;
+    }
+    String target = Tautology.name(insert.getTable());
+    Tautology always = new Tautology(target, dialect);
     boolean updates = (insert.getConflictAction() != null
             && "DO_UPDATE".equals(String.valueOf(insert.getConflictAction().getConflictActionType()))
-            && insert.getConflictAction().getWhereExpression() == null)
+            && (insert.getConflictAction().getWhereExpression() == null
+                || always.alwaysTrue(insert.getConflictAction().getWhereExpression())))
         || (insert.getDuplicateUpdateSets() != null && !insert.getDuplicateUpdateSets().isEmpty());
-    PlainSelect source = insert.getSelect() instanceof PlainSelect plain ? plain : null;
-    if (updates && insert.getTable() != null && source != null && source.getWhere() == null
-        && source.getFromItem() instanceof Table from
-        && Tautology.name(from).equals(Tautology.name(insert.getTable()))) {
+    Object source = insert.getSelect();
+    while (source instanceof net.sf.jsqlparser.statement.select.ParenthesedSelect p) {
+      source = p.getSelect();
+    }
+    if (updates && source instanceof PlainSelect plain
+        && (plain.getWhere() == null || always.alwaysTrue(plain.getWhere()))
+        && plain.getFromItem() instanceof Table from && Tautology.name(from).equals(target)) {
       findings.raise(Effect.DESTRUCTIVE, ReasonCode.ALWAYS_TRUE_WHERE,
           "an upsert of the whole table into itself rewrites every row of "
               + Tautology.name(insert.getTable()));
@@ -288,6 +297,13 @@ final class TreeFacts {
     if (name == null) {
       return;
     }
+    if (dialect == SqlDialect.POSTGRESQL && quotedWithUpperCase(name)) {
+      // "LOWER"(x) is not lower(x): a quoted name keeps its case, so it is some other function
+      functions.add(name);
+      findings.raise(Effect.WRITE, ReasonCode.UNKNOWN_FUNCTION,
+          "calls " + name + "(), a function Airlock does not know, which may write");
+      return;
+    }
     String normalized = FunctionCatalog.normalize(name).replace("\"", "").replace("`", "");
     functions.add(normalized);
     if (SYNTAX_FUNCTIONS.contains(normalized)) {
@@ -301,6 +317,19 @@ final class TreeFacts {
       findings.raise(effect, ReasonCode.SIDE_EFFECT_FUNCTION,
           "calls " + normalized + "(), which is " + effect);
     }
+  }
+
+  private static boolean quotedWithUpperCase(String name) {
+    boolean quoted = false;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (quoted && Character.isUpperCase(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void target(Table table) {
