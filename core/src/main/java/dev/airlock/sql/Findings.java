@@ -52,6 +52,10 @@ final class Findings {
     return false;
   }
 
+  boolean isEmpty() {
+    return findings.isEmpty();
+  }
+
   Effect effect() {
     return effect;
   }

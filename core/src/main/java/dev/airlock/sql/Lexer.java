@@ -133,7 +133,7 @@ final class Lexer {
         pos++;
         endStatement(pos - 1);
         statementStart = pos;
-      } else if (startsComment(c)) {
+      } else if ((c == '-' || c == '/' || c == '#') && startsComment(c)) {
         comment(c);
         spaceBefore = true;
       } else {
@@ -389,7 +389,9 @@ final class Lexer {
       add(Kind.WORD, sql.substring(start, pos), start);
       return;
     }
-    add(Kind.NUMBER, sql.substring(start, pos), start);
+    // the number's text is cut from the statement only if someone asks for it
+    tokens.add(new Token(Kind.NUMBER, sql, start, start - statementStart, pos - statementStart,
+        spaceBefore));
   }
 
   private void operator(int start) {
@@ -400,7 +402,8 @@ final class Lexer {
     } else if (c == ')') {
       depth = Math.max(0, depth - 1);
     }
-    if ("<-#!~>|:&@?^=".indexOf(c) < 0) { // no operator of more than one character starts so
+    if ("<-#!~>|:&@?^=".indexOf(c) < 0 // no operator of more than one character starts so
+        || "<>=!~-|&#@?^*:/".indexOf(charAt(pos + 1)) < 0) { // or continues so
       pos++;
       add(Kind.OPERATOR, c < 128 ? ONE_CHARACTER[c] : String.valueOf(c), start);
       return;
@@ -693,7 +696,19 @@ final class Lexer {
   }
 
   private boolean isWordPart(char c) {
-    return isWordStart(c) || isDigit(c) || c == '$';
+    if (c < 128) {
+      return ASCII_WORD_PART[c];
+    }
+    return !isWhitespace(c);
+  }
+
+  private static final boolean[] ASCII_WORD_PART = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      ASCII_WORD_PART[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'
+          || (c >= '0' && c <= '9') || c == '$';
+    }
   }
 
   private boolean isVariableStart(char c) {

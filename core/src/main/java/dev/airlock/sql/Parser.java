@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.parser.StringProvider;
@@ -14,19 +15,27 @@ import net.sf.jsqlparser.statement.UnsupportedStatement;
 
 /**
  * Runs JSqlParser on the caller's thread (never a thread per call): a simple parse first, then the
- * complex one if that fails, both within one time budget. One shared daemon thread sets the
- * parser's own {@code interrupted} flag when the budget is spent; JSqlParser checks it only in some
- * steps, so the pre-scan's size and nesting limits are what really bound the worst case.
+ * complex one if that fails, both within one time budget. One shared daemon thread looks at the
+ * running parses every few milliseconds and sets the parser's own {@code interrupted} flag of those
+ * past their budget; a parse costs one map entry, not a scheduled task. JSqlParser checks the flag
+ * only in some steps, so the pre-scan's size and nesting limits are what really bound the worst
+ * case.
  */
 final class Parser {
 
-  private static final ScheduledExecutorService ALARM =
+  /** Parses under way and the time each must stop by (System.nanoTime). */
+  private static final Map<CCJSqlParser, Long> RUNNING = new ConcurrentHashMap<>();
+
+  private static final ScheduledExecutorService WATCHDOG =
       Executors.newSingleThreadScheduledExecutor(
           runnable -> {
             Thread thread = new Thread(runnable, "airlock-sql-parse-budget");
             thread.setDaemon(true);
             return thread;
           });
+
+  /** How often the watchdog looks at the running parses: the precision of the budget. */
+  private static final long WATCH_EVERY_MILLIS = 5;
 
   /** A parsed statement, or why there is none. */
   record Result(Statement statement, ReasonCode failure, String message) {
@@ -36,6 +45,14 @@ final class Parser {
   }
 
   static {
+    WATCHDOG.scheduleWithFixedDelay(() -> {
+      long now = System.nanoTime();
+      RUNNING.forEach((parser, deadline) -> {
+        if (now - deadline >= 0) {
+          parser.interrupted = true;
+        }
+      });
+    }, WATCH_EVERY_MILLIS, WATCH_EVERY_MILLIS, TimeUnit.MILLISECONDS);
     // Load and initialise JSqlParser's large parser classes once, outside any caller's time
     // budget, so the first statement of a fresh JVM is not refused for the class loading.
     for (String warmUp : List.of(
@@ -73,8 +90,7 @@ final class Parser {
   private static Result attempt(String text, boolean complex, long budgetNanos) {
     CCJSqlParser parser = new CCJSqlParser(new StringProvider(text));
     parser.withAllowComplexParsing(complex);
-    ScheduledFuture<?> alarm =
-        ALARM.schedule(() -> parser.interrupted = true, budgetNanos, TimeUnit.NANOSECONDS);
+    RUNNING.put(parser, System.nanoTime() + budgetNanos);
     try {
       Statement statement = parser.Statement();
       if (parser.interrupted) {
@@ -95,7 +111,7 @@ final class Parser {
       }
       return new Result(null, ReasonCode.SQL_PARSE_ERROR, firstLine(e.getMessage()));
     } finally {
-      alarm.cancel(false);
+      RUNNING.remove(parser);
     }
   }
 

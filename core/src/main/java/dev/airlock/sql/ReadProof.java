@@ -555,11 +555,15 @@ final class ReadProof {
       if (token.kind() == Token.Kind.QUOTED_IDENTIFIER) {
         return isPlainName(token.text());
       }
-      if (token.kind() != Token.Kind.WORD || !isPlainName(token.text())) {
+      if (token.kind() != Token.Kind.WORD) {
         return false;
       }
       String text = token.text();
-      if (isLowerCase(text)) { // the usual name: no upper-case copy needed
+      int shape = shape(text);
+      if (shape == NOT_PLAIN) {
+        return false;
+      }
+      if (shape == LOWER) { // the usual name: no upper-case copy needed
         return !STRUCTURE_LOWER.contains(text) && !RESERVED_LOWER.contains(text);
       }
       String word = token.keyword();
@@ -622,14 +626,25 @@ final class ReadProof {
     }
   }
 
-  private static boolean isLowerCase(String text) {
+  private static final int NOT_PLAIN = 0;
+  private static final int LOWER = 1;
+  private static final int MIXED = 2;
+
+  /** Whether a word is a plain ASCII name, and whether it has capitals: one pass. */
+  private static int shape(String text) {
+    if (text.isEmpty() || text.length() > 63) {
+      return NOT_PLAIN;
+    }
+    int shape = LOWER;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c >= 'A' && c <= 'Z') {
-        return false;
+        shape = MIXED;
+      } else if (!((c >= 'a' && c <= 'z') || c == '_' || (i > 0 && c >= '0' && c <= '9'))) {
+        return NOT_PLAIN;
       }
     }
-    return true;
+    return shape;
   }
 
   private static Set<String> lowerCase(Set<String> words) {

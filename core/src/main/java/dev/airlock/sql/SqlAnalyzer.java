@@ -244,17 +244,24 @@ public final class SqlAnalyzer {
         + ", parseBudget=" + parseBudget.toMillis() + "ms]";
   }
 
-  /** SHA-256 of the exact UTF-16 text: 1 MB statements never sit in the cache as keys. */
+  /** SHA-256 of the exact text: 1 MB statements never sit in the cache as keys. */
   private record TextKey(long a, long b, long c, long d) {
     static TextKey of(String text) {
       MessageDigest digest = SHA_256.get();
       byte[] buffer = HASH_BUFFER.get();
+      // An injective encoding of the UTF-16 text: ASCII as one byte, any other code unit (lone
+      // surrogates included) as 0xFF and its two bytes. UTF-8 would map every lone surrogate to '?'.
       int n = 0;
       for (int i = 0; i < text.length(); i++) {
         char ch = text.charAt(i);
-        buffer[n++] = (byte) (ch >>> 8);
-        buffer[n++] = (byte) ch;
-        if (n == buffer.length) {
+        if (ch < 0x80) {
+          buffer[n++] = (byte) ch;
+        } else {
+          buffer[n++] = (byte) 0xFF;
+          buffer[n++] = (byte) (ch >>> 8);
+          buffer[n++] = (byte) ch;
+        }
+        if (n > buffer.length - 3) {
           digest.update(buffer, 0, n);
           n = 0;
         }

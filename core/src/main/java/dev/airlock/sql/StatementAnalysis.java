@@ -91,7 +91,7 @@ final class StatementAnalysis {
           "Airlock could not analyse the parsed statement (" + e.getClass().getSimpleName() + ")");
       return info(kind, findings, null);
     }
-    if (findings.reasons().isEmpty() || rule.effect().isMoreSevereThan(findings.effect())) {
+    if (findings.isEmpty() || rule.effect().isMoreSevereThan(findings.effect())) {
       findings.raise(rule.effect(), ReasonCode.STATEMENT_KIND, rule.message());
     }
     return info(kind, findings, facts);
@@ -320,10 +320,10 @@ final class StatementAnalysis {
         findings.raise(Effect.ADMIN, ReasonCode.NESTED_WRITE,
             "':=' assigns a variable of the session");
       }
-      String word = token.keyword();
-      if (word == null) {
-        continue;
+      if (token.kind() != Token.Kind.WORD || token.text().length() > 7) {
+        continue; // no word this scan looks for is longer than seven letters
       }
+      String word = token.keyword();
       switch (word) {
         case "SELECT", "INSERT", "REPLACE", "MERGE", "UPSERT", "UPDATE", "DELETE" -> lastVerb = word;
         default -> { }

@@ -17,7 +17,9 @@ final class Token {
   }
 
   private final Kind kind;
-  private final String text;
+  private String text;
+  private final String source;
+  private final int sourceStart;
   private final int start;
   private final int end;
   private final boolean spaceBefore;
@@ -34,6 +36,18 @@ final class Token {
   Token(Kind kind, String text, int start, int end, boolean spaceBefore) {
     this.kind = kind;
     this.text = text;
+    this.source = null;
+    this.sourceStart = 0;
+    this.start = start;
+    this.end = end;
+    this.spaceBefore = spaceBefore;
+  }
+
+  /** A token whose text is {@code source} from {@code sourceStart} for {@code end - start} chars. */
+  Token(Kind kind, String source, int sourceStart, int start, int end, boolean spaceBefore) {
+    this.kind = kind;
+    this.source = source;
+    this.sourceStart = sourceStart;
     this.start = start;
     this.end = end;
     this.spaceBefore = spaceBefore;
@@ -44,7 +58,12 @@ final class Token {
   }
 
   String text() {
-    return text;
+    String t = text;
+    if (t == null) {
+      t = source.substring(sourceStart, sourceStart + end - start);
+      text = t; // a benign race: every thread computes the same value
+    }
+    return t;
   }
 
   int start() {
@@ -61,11 +80,17 @@ final class Token {
 
   /** Whether this is the word {@code upperCase} (given in upper case), in any case. */
   boolean isWord(String upperCase) {
-    return kind == Kind.WORD && text.equalsIgnoreCase(upperCase);
+    if (kind != Kind.WORD) {
+      return false;
+    }
+    String t = text();
+    return t.length() == upperCase.length()
+        && (t.charAt(0) & 0xDF) == upperCase.charAt(0) // cheap first-letter filter (ASCII letters)
+        && t.equalsIgnoreCase(upperCase);
   }
 
   boolean isOperator(String operator) {
-    return kind == Kind.OPERATOR && text.equals(operator);
+    return kind == Kind.OPERATOR && text().equals(operator);
   }
 
   /** The text of a word in ASCII upper case, or {@code null} for any other token. */
@@ -75,7 +100,7 @@ final class Token {
     }
     String k = keyword;
     if (k == null) {
-      k = upper(text);
+      k = upper(text());
       keyword = k; // a benign race: every thread computes the same value
     }
     return k;
@@ -83,7 +108,7 @@ final class Token {
 
   @Override
   public String toString() {
-    return kind + "(" + text + ")";
+    return kind + "(" + text() + ")";
   }
 
   /** ASCII upper case: {@link String#toUpperCase()} would turn a Turkish dotless i into I. */

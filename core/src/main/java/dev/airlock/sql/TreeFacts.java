@@ -51,10 +51,14 @@ final class TreeFacts {
           "json_arrayagg", "json_table", "json_value", "json_query", "json_exists", "filter",
           "rollup", "cube", "grouping sets");
 
+  /** The fields to walk per class; null for a class that is not JSqlParser's (not walked). */
   private static final ClassValue<Field[]> FIELDS =
       new ClassValue<>() {
         @Override
         protected Field[] computeValue(Class<?> type) {
+          if (!type.getName().startsWith("net.sf.jsqlparser.")) {
+            return null;
+          }
           List<Field> fields = new ArrayList<>();
           for (Class<?> c = type; c != null && c.getName().startsWith("net.sf.jsqlparser.");
               c = c.getSuperclass()) {
@@ -78,7 +82,7 @@ final class TreeFacts {
 
   private final FunctionCatalog catalog;
   private final SqlDialect dialect;
-  private final Map<Object, Boolean> visited = new IdentityHashMap<>();
+  private final Map<Object, Boolean> visited = new IdentityHashMap<>(128);
   private final Map<Table, Boolean> targets = new IdentityHashMap<>();
   private final Set<String> cteNames = new LinkedHashSet<>();
   private final List<Table> tables = new ArrayList<>();
@@ -122,7 +126,7 @@ final class TreeFacts {
   }
 
   private void walk(Object node) {
-    if (node == null || visited.put(node, Boolean.TRUE) != null) {
+    if (node == null) {
       return;
     }
     if (node instanceof Collection<?> collection) {
@@ -142,11 +146,12 @@ final class TreeFacts {
       walk(map.values());
       return;
     }
-    if (!node.getClass().getName().startsWith("net.sf.jsqlparser.")) {
+    Field[] fields = FIELDS.get(node.getClass());
+    if (fields == null || visited.put(node, Boolean.TRUE) != null) {
       return;
     }
     inspect(node);
-    for (Field field : FIELDS.get(node.getClass())) {
+    for (Field field : fields) {
       try {
         walk(field.get(node));
       } catch (IllegalAccessException e) {
@@ -161,8 +166,8 @@ final class TreeFacts {
       return; // the wrapper of a statement in a CTE; the statement inside is inspected itself
     }
     if (node instanceof Function function) {
-      function(function.getMultipartName() == null ? function.getName()
-          : String.join(".", function.getMultipartName()));
+      List<String> parts = function.getMultipartName();
+      function(parts == null || parts.size() == 1 ? function.getName() : String.join(".", parts));
     } else if (node instanceof AnalyticExpression analytic) {
       function(analytic.getName());
     } else if (node instanceof NextValExpression next) {
