@@ -310,11 +310,18 @@ final class StatementAnalysis {
             "sequence." + next.text() + " may advance a sequence (Oracle-compatible modes)");
       }
       if ((token.kind() == Token.Kind.WORD || token.kind() == Token.Kind.QUOTED_IDENTIFIER)
-          && token.text().equalsIgnoreCase("set_config") && next != null && next.isOperator("(")
-          && i + 2 < tokens.size() && tokens.get(i + 2).kind() == Token.Kind.STRING
-          && KeywordRules.isPrincipalSetting(tokens.get(i + 2).text())) {
-        findings.raise(Effect.PRIVILEGE, ReasonCode.SIDE_EFFECT_FUNCTION,
-            "set_config('" + tokens.get(i + 2).text() + "', …) changes who the session is");
+          && token.text().equalsIgnoreCase("set_config") && next != null && next.isOperator("(")) {
+        int j = i + 1;
+        while (j < tokens.size() && tokens.get(j).isOperator("(")) {
+          j++; // set_config(('role'), …)
+        }
+        Token setting = j < tokens.size() ? tokens.get(j) : null;
+        if (setting == null || setting.kind() != Token.Kind.STRING
+            || KeywordRules.isPrincipalSetting(setting.text())) {
+          // the role itself, or a name computed at run time that may be it
+          findings.raise(Effect.PRIVILEGE, ReasonCode.SIDE_EFFECT_FUNCTION,
+              "set_config(…) may change who the session is");
+        }
       }
       if (dialect != SqlDialect.POSTGRESQL && token.isOperator(":=")) {
         findings.raise(Effect.ADMIN, ReasonCode.NESTED_WRITE,
