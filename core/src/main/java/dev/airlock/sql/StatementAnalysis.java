@@ -126,7 +126,8 @@ final class StatementAnalysis {
         List<Token> query = tokens.subList(i + 1, end);
         Findings inner = new Findings();
         KeywordRules.Rule innerRule = KeywordRules.of(query);
-        analyze(query, innerRule, innerRule == null ? "" : innerRule.kind(), 0, inner);
+        analyze(query, innerRule, innerRule == null ? "" : innerRule.kind(), maxDepth(query),
+            inner);
         boolean namesWrite = KeywordRules.containsWord(query, "DELETE")
             || KeywordRules.containsWord(query, "UPDATE") || KeywordRules.containsWord(query, "INSERT")
             || KeywordRules.containsWord(query, "MERGE");
@@ -247,15 +248,7 @@ final class StatementAnalysis {
     List<Token> inner = tokens.subList(Math.min(i, tokens.size()), tokens.size());
     KeywordRules.Rule rule = KeywordRules.of(inner);
     String innerKind = rule == null ? leadingWord(inner) : rule.kind();
-    int depth = 0;
-    int maxDepth = 0;
-    for (Token token : inner) {
-      if (token.isOperator("(")) {
-        maxDepth = Math.max(maxDepth, ++depth);
-      } else if (token.isOperator(")")) {
-        depth = Math.max(0, depth - 1);
-      }
-    }
+    int maxDepth = maxDepth(inner);
     if (!analyze) {
       findings.raise(Effect.READ, ReasonCode.STATEMENT_KIND,
           "EXPLAIN without ANALYZE plans the statement without running it");
@@ -380,6 +373,19 @@ final class StatementAnalysis {
       findings.raiseOnce(Effect.SCHEMA, ReasonCode.NESTED_WRITE,
           "SELECT … INTO creates a table");
     }
+  }
+
+  private static int maxDepth(List<Token> tokens) {
+    int depth = 0;
+    int max = 0;
+    for (Token token : tokens) {
+      if (token.isOperator("(")) {
+        max = Math.max(max, ++depth);
+      } else if (token.isOperator(")")) {
+        depth = Math.max(0, depth - 1);
+      }
+    }
+    return max;
   }
 
   private static String leadingWord(List<Token> tokens) {
