@@ -83,7 +83,7 @@ final class KeywordRules {
         return new Rule(k, Effect.READ, false, k + " plans or describes");
       }
       case "SHOW", "HELP" -> {
-        return new Rule(k, Effect.READ, contains(tokens, "("), k + " reads");
+        return new Rule(k, Effect.READ, false, k + " reads");
       }
       case "CALL" -> {
         return new Rule(k, Effect.WRITE, false, "CALL runs a procedure, which may write");
@@ -248,15 +248,6 @@ final class KeywordRules {
   static boolean containsWord(List<Token> tokens, String upperCase) {
     for (Token token : tokens) {
       if (token.isWord(upperCase)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean contains(List<Token> tokens, String operator) {
-    for (Token token : tokens) {
-      if (token.isOperator(operator)) {
         return true;
       }
     }

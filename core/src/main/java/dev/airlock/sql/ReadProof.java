@@ -48,6 +48,18 @@ final class ReadProof {
       Set.of("=", "<>", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%", "||", "->", "->>",
           "#>", "#>>", "@>", "<@", "~", "~*", "!~", "!~*");
 
+  /** Functions written in SQL syntax whose arguments are plain expressions. */
+  private static final Set<String> PLAIN_SYNTAX_FUNCTIONS =
+      Set.of("coalesce", "greatest", "least", "nullif");
+
+  /** Calls with arguments that are not plain expressions (types, keywords): for the parser. */
+  private static final Set<String> SPECIAL_SYNTAX = Set.of("convert", "cast", "extract",
+      "position", "substring", "overlay", "trim", "treat", "interval", "char", "normalize",
+      "collation", "json_object", "json_array", "json_value", "json_query", "json_table",
+      "json_exists", "json_objectagg", "json_arrayagg", "xmlelement", "xmlforest", "xmlparse",
+      "xmlserialize", "xmlexists", "xmlattributes", "xmltable", "exists", "any", "some", "all",
+      "values", "filter", "row", "array", "translate", "match", "weight_string");
+
   private static final Set<String> ARITHMETIC = Set.of("+", "-", "*", "/", "%", "||");
 
   private static final Set<String> TYPES =
@@ -447,8 +459,8 @@ final class ReadProof {
 
     void call(String name) {
       String normalized = FunctionCatalog.normalize(name);
-      if (catalog.lookup(normalized) != Effect.READ
-          && !TreeFacts.SYNTAX_FUNCTIONS.contains(normalized)) {
+      if (SPECIAL_SYNTAX.contains(normalized) || (catalog.lookup(normalized) != Effect.READ
+          && !PLAIN_SYNTAX_FUNCTIONS.contains(normalized))) {
         throw PUNT;
       }
       functions.add(normalized);

@@ -165,7 +165,11 @@ final class TreeFacts {
         && (node instanceof Insert || node instanceof Update || node instanceof Delete)) {
       return; // the wrapper of a statement in a CTE; the statement inside is inspected itself
     }
-    if (node instanceof Function function) {
+    if (node instanceof Function function && (function.getParameters() == null
+        || function.getParameters().isEmpty()) && function.getName() != null
+        && StatementAnalysis.readsWithoutArguments(FunctionCatalog.normalize(function.getName()))) {
+      functions.add(FunctionCatalog.normalize(function.getName()));
+    } else if (node instanceof Function function) {
       List<String> parts = function.getMultipartName();
       function(parts == null || parts.size() == 1 ? function.getName() : String.join(".", parts));
     } else if (node instanceof AnalyticExpression analytic) {
