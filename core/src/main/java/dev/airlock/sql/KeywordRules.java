@@ -154,7 +154,7 @@ final class KeywordRules {
     }
     if (PRINCIPALS.contains(object) || containsSequence(tokens, "OWNER", "TO")
         || containsSequence(tokens, "LEVEL", "SECURITY") || containsWord(tokens, "GRANT")
-        || containsWord(tokens, "REVOKE")) {
+        || containsWord(tokens, "REVOKE") || definerIsAnotherAccount(tokens)) {
       return new Rule(k, Effect.PRIVILEGE, false, k + " " + object + " changes who may do what");
     }
     if (k.equals("CREATE") && runsCodeNow(object, tokens)) {
@@ -166,15 +166,19 @@ final class KeywordRules {
           "CREATE OR REPLACE TABLE drops the table and its rows first");
     }
     if (k.equals("ALTER") && ((containsWord(tokens, "ENGINE") && mentions(tokens, "BLACKHOLE"))
-        || (containsWord(tokens, "TYPE") && containsWord(tokens, "USING"))
+        || (!object.equals("TYPE") && containsWord(tokens, "TYPE"))
+        || containsWord(tokens, "MODIFY") || containsWord(tokens, "CHANGE")
         || containsWord(tokens, "DISCARD"))) {
-      return new Rule(k, Effect.DESTRUCTIVE, false,
-          "ALTER rewrites the table's data (a USING expression or a discarding engine)");
+      return new Rule(k, Effect.DESTRUCTIVE, false, "ALTER rewrites the table's data (a column's"
+          + " type changed, which may round or cut values, or a discarding engine)");
     }
     if (k.equals("DROP")) {
       return new Rule(k, Effect.DESTRUCTIVE, false, "DROP " + object + " removes it and its data");
     }
-    if (OUTSIDE_OBJECTS.contains(object)) {
+    if (OUTSIDE_OBJECTS.contains(object) || (k.equals("ALTER") && object.equals("SCHEMA")
+        && containsWord(tokens, "READ")) || (containsWord(tokens, "ENGINE")
+            && (mentions(tokens, "FEDERATED") || mentions(tokens, "FEDERATEDX")
+                || mentions(tokens, "SPIDER") || mentions(tokens, "CONNECT")))) {
       return new Rule(
           k, Effect.ADMIN, false, k + " " + object + " changes the server or reaches outside it");
     }
@@ -233,6 +237,16 @@ final class KeywordRules {
 
   static String keyword(List<Token> tokens, int index) {
     return index < tokens.size() ? tokens.get(index).keyword() : null;
+  }
+
+  /** MySQL's {@code DEFINER = account} naming someone other than the current user. */
+  private static boolean definerIsAnotherAccount(List<Token> tokens) {
+    for (int i = 0; i + 2 < tokens.size(); i++) {
+      if (tokens.get(i).isWord("DEFINER") && tokens.get(i + 1).isOperator("=")) {
+        return !tokens.get(i + 2).isWord("CURRENT_USER");
+      }
+    }
+    return false;
   }
 
   /** A word, quoted name or string spelled {@code upperCase}, in any case. */

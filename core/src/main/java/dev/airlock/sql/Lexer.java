@@ -209,6 +209,14 @@ final class Lexer {
           ReasonCode.EXECUTABLE_COMMENT,
           "the text holds an executable comment ('/*!' or '/*M!'), whose body MySQL or MariaDB runs");
     }
+    if (dialect == SqlDialect.MYSQL && charAt(pos + 2) == '+') {
+      int end = sql.indexOf("*/", pos + 3);
+      String hint = sql.substring(pos + 3, end < 0 ? length : end).toUpperCase(java.util.Locale.ROOT);
+      if (hint.contains("SET_VAR")) {
+        problem(ReasonCode.EXECUTABLE_COMMENT, "the optimizer hint SET_VAR(…) changes a variable of"
+            + " the session for the statement");
+      }
+    }
     boolean nests = dialect != SqlDialect.MYSQL;
     int level = 0;
     while (pos < length) {

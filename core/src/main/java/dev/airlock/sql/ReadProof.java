@@ -565,7 +565,9 @@ final class ReadProof {
         return false;
       }
       if (token.kind() == Token.Kind.QUOTED_IDENTIFIER) {
-        return isPlainName(token.text());
+        // a quoted NEXTVAL may still advance a sequence in Oracle-compatible modes
+        return isPlainName(token.text()) && !token.text().equalsIgnoreCase("nextval")
+            && !token.text().equalsIgnoreCase("currval");
       }
       if (token.kind() != Token.Kind.WORD) {
         return false;

@@ -304,7 +304,8 @@ final class StatementAnalysis {
         }
       }
       if (token.isOperator(".") && next != null
-          && (next.isWord("NEXTVAL") || next.isWord("CURRVAL"))) {
+          && (next.kind() == Token.Kind.WORD || next.kind() == Token.Kind.QUOTED_IDENTIFIER)
+          && (next.text().equalsIgnoreCase("nextval") || next.text().equalsIgnoreCase("currval"))) {
         findings.raise(Effect.WRITE, ReasonCode.SIDE_EFFECT_FUNCTION,
             "sequence." + next.text() + " may advance a sequence (Oracle-compatible modes)");
       }
