@@ -166,7 +166,7 @@ final class KeywordRules {
           "CREATE OR REPLACE TABLE drops the table and its rows first");
     }
     if (k.equals("ALTER") && ((containsWord(tokens, "ENGINE") && mentions(tokens, "BLACKHOLE"))
-        || (!object.equals("TYPE") && containsWord(tokens, "TYPE"))
+        || changesColumnType(tokens)
         || containsWord(tokens, "MODIFY") || containsWord(tokens, "CHANGE")
         || containsWord(tokens, "DISCARD"))) {
       return new Rule(k, Effect.DESTRUCTIVE, false, "ALTER rewrites the table's data (a column's"
@@ -237,6 +237,17 @@ final class KeywordRules {
 
   static String keyword(List<Token> tokens, int index) {
     return index < tokens.size() ? tokens.get(index).keyword() : null;
+  }
+
+  /** {@code ALTER [COLUMN] c [SET DATA] TYPE t}: every value is cast, and may be rounded or cut. */
+  private static boolean changesColumnType(List<Token> tokens) {
+    for (int i = 2; i < tokens.size(); i++) {
+      if (tokens.get(i).isWord("TYPE") && (tokens.get(i - 1).isWord("DATA")
+          || tokens.get(i - 2).isWord("COLUMN") || tokens.get(i - 2).isWord("ALTER"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** MySQL's {@code DEFINER = account} naming someone other than the current user. */
