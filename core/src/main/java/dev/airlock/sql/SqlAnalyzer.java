@@ -2,6 +2,7 @@ package dev.airlock.sql;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.airlock.Effect;
 import dev.airlock.Reason;
 import dev.airlock.ReasonCode;
 import java.security.MessageDigest;
@@ -10,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Classifies SQL text by what it may do, for one dialect, failing closed: a text it cannot
@@ -34,6 +37,8 @@ import java.util.Objects;
  * statement costs a hash and a lookup; a text whose parse ran out of time is not cached. Thread-safe.
  */
 public final class SqlAnalyzer {
+
+  private static final Logger log = LoggerFactory.getLogger(SqlAnalyzer.class);
 
   /** Default longest text analysed: 1 MiB of characters. */
   public static final int DEFAULT_MAX_LENGTH = 1 << 20;
@@ -111,7 +116,7 @@ public final class SqlAnalyzer {
   public SqlAnalysis analyze(String sql) {
     Objects.requireNonNull(sql, "sql");
     if (sql.length() > maxLength) {
-      return new SqlAnalysis(dialect, List.of(), dev.airlock.Effect.UNKNOWN,
+      return new SqlAnalysis(dialect, List.of(), Effect.UNKNOWN,
           List.of(new Reason(ReasonCode.SQL_TOO_LONG, Findings.POLICY,
               "the text is " + sql.length() + " characters long, more than the limit of "
                   + maxLength)));
@@ -136,7 +141,10 @@ public final class SqlAnalyzer {
     try {
       return compute(sql);
     } catch (RuntimeException | StackOverflowError e) {
-      return new SqlAnalysis(dialect, List.of(), dev.airlock.Effect.UNKNOWN,
+      // Airlock's own failure on some text: it fails closed; the text itself is not logged
+      log.warn("SQL analysis failed ({}); treating the text as UNKNOWN", e.getClass().getName());
+      log.debug("SQL analysis failure", e);
+      return new SqlAnalysis(dialect, List.of(), Effect.UNKNOWN,
           List.of(new Reason(ReasonCode.SQL_PARSE_ERROR,
               Findings.POLICY, "Airlock could not analyse the text ("
                   + e.getClass().getSimpleName() + ")")));
@@ -195,7 +203,7 @@ public final class SqlAnalyzer {
           break;
         }
         StatementInfo info = analyze(statement);
-        if (info.effect() != dev.airlock.Effect.READ) {
+        if (info.effect() != Effect.READ) {
           infos.add(readAs(reading, info));
         }
       }
