@@ -294,7 +294,9 @@ public final class Airlock implements AutoCloseable {
       return analyzer.analyze(sql);
     } catch (RuntimeException e) {
       // The analyser fails closed by design; this is its own bug, and still must not let SQL pass.
-      log.error("SQL analysis failed ({}); treating the statement as UNKNOWN", e.toString());
+      log.error("SQL analysis failed ({}); treating the statement as UNKNOWN",
+          e.getClass().getName());
+      log.debug("SQL analysis failure", e);
       return new SqlAnalysis(environment.dialect(), List.of(), Effect.UNKNOWN,
           List.of(new Reason(ReasonCode.SQL_PARSE_ERROR, AIRLOCK,
               "the SQL could not be analysed (" + e.getClass().getSimpleName() + ")")));
