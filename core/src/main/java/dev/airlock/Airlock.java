@@ -253,7 +253,7 @@ public final class Airlock implements AutoCloseable {
     }
 
     Decision decision =
-        vote(id, call, new PolicyContext(environment, effect, Optional.ofNullable(analysis)));
+        vote(id, call, new PolicyContext(environment, effect, analysis));
     if (decision instanceof Decision.NeedsApproval && approver == null) {
       decision = deny(decision, new Reason(ReasonCode.NO_APPROVER, AIRLOCK,
           what(call, effect) + " needs a person's approval, and no approver is configured"));
@@ -292,9 +292,9 @@ public final class Airlock implements AutoCloseable {
     SqlAnalyzer analyzer = sqlAnalyzers.get(environment.dialect());
     try {
       return analyzer.analyze(sql);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       // The analyser fails closed by design; this is its own bug, and still must not let SQL pass.
-      log.error("SQL analysis failed ({}); treating the statement as UNKNOWN",
+      log.warn("SQL analysis failed ({}); treating the statement as UNKNOWN",
           e.getClass().getName());
       log.debug("SQL analysis failure", e);
       return new SqlAnalysis(environment.dialect(), List.of(), Effect.UNKNOWN,

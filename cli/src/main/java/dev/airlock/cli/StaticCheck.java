@@ -63,7 +63,7 @@ final class StaticCheck {
         .agent(AGENT)
         .build();
     Vote vote = rules.vote(call,
-        new PolicyContext(environment, analysis.effect(), java.util.Optional.of(analysis)));
+        new PolicyContext(environment, analysis.effect(), analysis));
     return new Outcome(analysis, vote);
   }
 

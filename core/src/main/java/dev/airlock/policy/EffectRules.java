@@ -97,7 +97,8 @@ public final class EffectRules implements Policy {
     Effect effect = context.effect();
     String where = tierName(environment.tier()) + " environment '" + environment.name() + "'";
     String why = context.sql().filter(sql -> !sql.isRead())
-        .map(sql -> " (" + sql.reasons().get(0).message() + ")").orElse("");
+        .flatMap(sql -> sql.reasons().stream().findFirst())
+        .map(reason -> " (" + reason.message() + ")").orElse("");
     return switch (verdictFor(environment, effect)) {
       case ALLOW -> Vote.allow(ReasonCode.EFFECT_ALLOWED, effect + " is allowed on " + where);
       case NEEDS_APPROVAL -> Vote.needsApproval(ReasonCode.NEEDS_APPROVAL,

@@ -15,9 +15,10 @@ import java.util.Optional;
  * @param environment the declared environment the call is bound to
  * @param effect the call's effect: the tool's declared effect, or {@link Effect#UNKNOWN} for a tool
  *     that declared none; for a SQL tool the more severe of that and the analysed effect
- * @param sql for a SQL tool, the analysis of the statement it carries; empty for other tools
+ * @param sqlAnalysis for a SQL tool, the analysis of the statement it carries; null for other
+ *     tools (read it through {@link #sql()})
  */
-public record PolicyContext(Environment environment, Effect effect, Optional<SqlAnalysis> sql) {
+public record PolicyContext(Environment environment, Effect effect, SqlAnalysis sqlAnalysis) {
 
   /**
    * Validates the components.
@@ -27,7 +28,6 @@ public record PolicyContext(Environment environment, Effect effect, Optional<Sql
   public PolicyContext {
     Objects.requireNonNull(environment, "environment must not be null");
     Objects.requireNonNull(effect, "effect must not be null");
-    Objects.requireNonNull(sql, "sql must not be null");
   }
 
   /**
@@ -36,6 +36,15 @@ public record PolicyContext(Environment environment, Effect effect, Optional<Sql
    * @throws NullPointerException if an argument is null
    */
   public PolicyContext(Environment environment, Effect effect) {
-    this(environment, effect, Optional.empty());
+    this(environment, effect, null);
+  }
+
+  /**
+   * The analysis of the SQL the call carries.
+   *
+   * @return the analysis, or empty for a tool that is not a SQL tool
+   */
+  public Optional<SqlAnalysis> sql() {
+    return Optional.ofNullable(sqlAnalysis);
   }
 }

@@ -351,7 +351,11 @@ final class Lexer {
     char c = charAt(pos);
     if (c == '\'' || c == '"' || c == '`') {
       int open = pos;
+      int before = tokens.size();
       quoted(open, pos + 1, c, c != '`' && backslashEscapes(), Kind.QUOTED_IDENTIFIER);
+      if (tokens.size() == before) {
+        return; // unterminated: the problem is recorded
+      }
       Token quoted = tokens.remove(tokens.size() - 1);
       add(Kind.WORD, sql.substring(start, open) + quoted.text(), start);
       return;
@@ -448,6 +452,8 @@ final class Lexer {
    */
   private void continuedEscapeString(int start) {
     while (!tokens.isEmpty() && tokens.get(tokens.size() - 1).kind() == Kind.STRING) {
+      // PostgreSQL's whitespace_with_newline: spaces, tabs, form and vertical feeds and -- comments,
+      // with at least one newline among them (a -- comment ends at one)
       int i = pos;
       boolean newline = false;
       while (i < length) {
@@ -455,9 +461,9 @@ final class Lexer {
         if (c == '\n' || c == '\r') {
           newline = true;
           i++;
-        } else if (c == ' ' || c == '\t' || c == '\f') {
+        } else if (c == ' ' || c == '\t' || c == '\f' || c == '\u000B') {
           i++;
-        } else if (newline && c == '-' && charAt(i + 1) == '-') {
+        } else if (c == '-' && charAt(i + 1) == '-') {
           while (i < length && sql.charAt(i) != '\n' && sql.charAt(i) != '\r') {
             i++;
           }

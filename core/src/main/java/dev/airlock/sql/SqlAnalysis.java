@@ -19,12 +19,20 @@ import java.util.Objects;
 public record SqlAnalysis(
     SqlDialect dialect, List<StatementInfo> statements, Effect effect, List<Reason> reasons) {
 
-  /** Copies the lists. */
+  /**
+   * Validates the components and copies the lists.
+   *
+   * @throws NullPointerException if a component or an element is null
+   * @throws IllegalArgumentException if {@code reasons} is empty: every analysis says why
+   */
   public SqlAnalysis {
     Objects.requireNonNull(dialect, "dialect");
     statements = List.copyOf(statements);
     Objects.requireNonNull(effect, "effect");
     reasons = List.copyOf(reasons);
+    if (reasons.isEmpty()) {
+      throw new IllegalArgumentException("reasons must not be empty: every analysis says why");
+    }
   }
 
   /** Whether every statement is a read. */

@@ -140,7 +140,7 @@ public final class SqlAnalyzer {
   private SqlAnalysis computeSafely(String sql) {
     try {
       return compute(sql);
-    } catch (RuntimeException | StackOverflowError e) {
+    } catch (RuntimeException | StackOverflowError | LinkageError e) {
       // Airlock's own failure on some text: it fails closed; the text itself is not logged
       log.warn("SQL analysis failed ({}); treating the text as UNKNOWN", e.getClass().getName());
       log.debug("SQL analysis failure", e);

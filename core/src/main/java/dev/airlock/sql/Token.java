@@ -3,7 +3,8 @@ package dev.airlock.sql;
 /**
  * One token of the pre-scan: a word, a quoted identifier, a literal, a parameter or an operator.
  * Comments and whitespace are not tokens; {@link #spaceBefore} says whether any stood before it.
- * Immutable; the upper-case form of a word is computed on first use.
+ * Confined to the analysis of one text (never shared between threads): a number's text and a
+ * word's upper-case form are computed on first use.
  */
 final class Token {
 
@@ -84,9 +85,14 @@ final class Token {
       return false;
     }
     String t = text();
-    return t.length() == upperCase.length()
-        && (t.charAt(0) & 0xDF) == upperCase.charAt(0) // cheap first-letter filter (ASCII letters)
-        && t.equalsIgnoreCase(upperCase);
+    if (t.length() != upperCase.length() || t.isEmpty()) {
+      return false;
+    }
+    char first = upperCase.charAt(0);
+    if (first >= 'A' && first <= 'Z' && (t.charAt(0) & 0xDF) != first) {
+      return false; // a cheap first-letter filter before the full comparison
+    }
+    return t.equalsIgnoreCase(upperCase);
   }
 
   boolean isOperator(String operator) {
