@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import net.sf.jsqlparser.parser.CCJSqlParserConstants;
 import net.sf.jsqlparser.parser.ParserKeywordsUtils;
@@ -108,8 +106,7 @@ final class ReadProof {
     Set<String> tables = new LinkedHashSet<>(proof.tables);
     tables.removeAll(proof.ctes);
     return new StatementInfo("SELECT", Effect.READ, List.of(REASON), tables, Set.of(),
-        WhereClause.NOT_APPLICABLE, proof.functions, OptionalLong.empty(), Optional.empty(),
-        Optional.empty());
+        WhereClause.NOT_APPLICABLE, proof.functions, null, null, null);
   }
 
   private final class Proof {

@@ -218,8 +218,8 @@ public final class SqlAnalyzer {
           "on a server with " + reading.name() + ", " + reason.message()));
     }
     return new StatementInfo(info.kind(), info.effect(), reasons, info.tablesRead(),
-        info.tablesWritten(), info.where(), info.functions(), info.limit(), info.lockingClause(),
-        info.intoTarget());
+        info.tablesWritten(), info.where(), info.functions(), info.rowLimit(), info.locking(),
+        info.into());
   }
 
   private static Reason emptyReason() {

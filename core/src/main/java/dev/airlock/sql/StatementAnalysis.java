@@ -5,8 +5,6 @@ import dev.airlock.ReasonCode;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -270,8 +268,7 @@ final class StatementAnalysis {
     StatementInfo explained = analyze(inner, rule, innerKind, maxDepth, findings);
     return new StatementInfo("EXPLAIN", explained.effect(), explained.reasons(),
         explained.tablesRead(), explained.tablesWritten(), explained.where(),
-        explained.functions(), explained.limit(), explained.lockingClause(),
-        explained.intoTarget());
+        explained.functions(), explained.rowLimit(), explained.locking(), explained.into());
   }
 
   /**
@@ -419,8 +416,8 @@ final class StatementAnalysis {
         written,
         facts == null ? WhereClause.NOT_APPLICABLE : facts.where,
         facts == null ? List.of() : facts.functions,
-        facts == null || facts.limit == null ? OptionalLong.empty() : OptionalLong.of(facts.limit),
-        Optional.ofNullable(facts == null ? null : facts.lockingClause),
-        Optional.ofNullable(facts == null ? null : facts.intoTarget));
+        facts == null ? null : facts.limit,
+        facts == null ? null : facts.lockingClause,
+        facts == null ? null : facts.intoTarget);
   }
 }

@@ -19,9 +19,11 @@ import java.util.Set;
  * @param tablesWritten tables the statement changes, creates or drops
  * @param where what its WHERE clause says about the rows it touches
  * @param functions the functions it calls, as written (lower case, qualified if written so)
- * @param limit the constant row LIMIT of the top-level query, if any
- * @param lockingClause a locking clause such as {@code FOR UPDATE}, if any
- * @param intoTarget where a {@code SELECT … INTO} writes (a table, a file, a variable), if any
+ * @param rowLimit the constant row LIMIT of the top-level query, or null (see {@link #limit()})
+ * @param locking a locking clause such as {@code FOR UPDATE}, or null (see {@link
+ *     #lockingClause()})
+ * @param into where a {@code SELECT … INTO} writes (a table, a file, a variable), or null (see
+ *     {@link #intoTarget()})
  */
 public record StatementInfo(
     String kind,
@@ -31,9 +33,9 @@ public record StatementInfo(
     Set<String> tablesWritten,
     WhereClause where,
     List<String> functions,
-    OptionalLong limit,
-    Optional<String> lockingClause,
-    Optional<String> intoTarget) {
+    Long rowLimit,
+    String locking,
+    String into) {
 
   /** Copies every collection, so an analysis can be cached and shared. */
   public StatementInfo {
@@ -44,8 +46,20 @@ public record StatementInfo(
     tablesWritten = Set.copyOf(tablesWritten);
     Objects.requireNonNull(where, "where");
     functions = List.copyOf(functions);
-    Objects.requireNonNull(limit, "limit");
-    Objects.requireNonNull(lockingClause, "lockingClause");
-    Objects.requireNonNull(intoTarget, "intoTarget");
+  }
+
+  /** The constant row LIMIT of the top-level query, if it has one. */
+  public OptionalLong limit() {
+    return rowLimit == null ? OptionalLong.empty() : OptionalLong.of(rowLimit);
+  }
+
+  /** The locking clause, such as {@code FOR UPDATE}, if the statement has one. */
+  public Optional<String> lockingClause() {
+    return Optional.ofNullable(locking);
+  }
+
+  /** Where a {@code SELECT … INTO} writes (a table, a file, a variable), if it does. */
+  public Optional<String> intoTarget() {
+    return Optional.ofNullable(into);
   }
 }
