@@ -24,8 +24,12 @@ final class Lexer {
   /** What the pre-scan found wrong with a statement; any problem makes the statement UNKNOWN. */
   record Problem(ReasonCode code, String message) {}
 
-  /** One statement as the server would see it. */
-  record Statement(String text, List<Token> tokens, int maxDepth, List<Problem> problems) {}
+  /**
+   * One statement as the server would see it.
+   *
+   * @param start offset in the whole text where the statement (and its tokens' offsets) begin
+   */
+  record Statement(int start, List<Token> tokens, int maxDepth, List<Problem> problems) {}
 
   private static final String[] OPERATORS = {
     // longest first within each leading character is ensured by length order below
@@ -148,7 +152,7 @@ final class Lexer {
     if (!tokens.isEmpty() || !problems.isEmpty()) {
       statements.add(
           new Statement(
-              sql.substring(statementStart, end).strip(),
+              statementStart,
               java.util.Collections.unmodifiableList(tokens),
               maxDepth,
               List.copyOf(problems)));

@@ -89,10 +89,7 @@ class SqlAnalyzerProperties {
       return sql; // keep the property about one clean statement; offsets are per statement
     }
     Lexer.Statement statement = statements.get(0);
-    int base = sql.indexOf(statement.text());
-    if (base < 0) {
-      return sql;
-    }
+    int base = statement.start();
     StringBuilder out = new StringBuilder();
     int copied = 0;
     for (Token token : statement.tokens()) {
