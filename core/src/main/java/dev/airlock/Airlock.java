@@ -10,6 +10,7 @@ import dev.airlock.audit.JsonLinesAuditSink;
 import dev.airlock.policy.EffectRules;
 import dev.airlock.policy.Policy;
 import dev.airlock.policy.PolicyContext;
+import dev.airlock.policy.RowLimit;
 import dev.airlock.policy.Vote;
 import dev.airlock.policy.Vote.Verdict;
 import dev.airlock.sql.SqlAnalysis;
@@ -108,13 +109,16 @@ public final class Airlock implements AutoCloseable {
     this.tools = Map.copyOf(b.tools);
     Map<SqlDialect, SqlAnalyzer> analyzers = new EnumMap<>(SqlDialect.class);
     analyzers.putAll(b.sqlAnalyzers);
-    for (Environment environment : b.environments.values()) {
-      analyzers.computeIfAbsent(environment.dialect(), SqlAnalyzer::of);
+    for (SqlDialect dialect : SqlDialect.values()) {
+      analyzers.computeIfAbsent(dialect, SqlAnalyzer::of);
     }
     this.sqlAnalyzers = analyzers;
     List<Policy> all = new ArrayList<>();
     if (b.policies.stream().noneMatch(EffectRules.class::isInstance)) {
       all.add(EffectRules.defaults());
+    }
+    if (b.policies.stream().noneMatch(RowLimit.class::isInstance)) {
+      all.add(RowLimit.defaults());
     }
     all.addAll(b.policies);
     this.policies = List.copyOf(all);
@@ -157,7 +161,22 @@ public final class Airlock implements AutoCloseable {
    */
   public Decision evaluate(ToolCall call) {
     Checks.notNull(call, "call");
-    return recorded(call, decide(call), "evaluate");
+    return recorded(call, decide(call, null).decision(), "evaluate");
+  }
+
+  /**
+   * Like {@link #evaluate(ToolCall)}, and for SQL that writes, first estimates the rows it would
+   * touch with {@code counter}, so that the row limits can judge them.
+   *
+   * @param call the call
+   * @param counter estimates the rows of the call's SQL, e.g. inside a read-only transaction
+   * @return {@link Decision.Allow}, {@link Decision.Deny} or {@link Decision.NeedsApproval}
+   * @throws NullPointerException if an argument is null
+   */
+  public Decision evaluate(ToolCall call, RowCounter counter) {
+    Checks.notNull(call, "call");
+    Checks.notNull(counter, "counter");
+    return recorded(call, decide(call, counter).decision(), "evaluate");
   }
 
   /**
@@ -179,7 +198,31 @@ public final class Airlock implements AutoCloseable {
   public <T> T execute(ToolCall call, ToolAction<T> tool) {
     Checks.notNull(call, "call");
     Checks.notNull(tool, "tool");
-    Decision decision = recorded(call, decide(call), "execute");
+    return execute(call, null, execution -> tool.run());
+  }
+
+  /**
+   * Runs a tool call through the whole flow, like {@link #execute(ToolCall, ToolAction)}, for
+   * work that must know what was allowed: for SQL that writes, {@code counter} first estimates
+   * the rows it would touch (the row limits judge them), and {@code action} receives the
+   * {@link Execution}, with the row ceiling it must hold the write to and a place to record what
+   * it did. A {@link ToolCallRefusedException} that the action throws from {@link
+   * Execution#refuse} is recorded as a refusal and rethrown.
+   *
+   * @param call the call
+   * @param counter estimates the rows of the call's SQL, or null to estimate nothing
+   * @param action the work behind the tool
+   * @param <T> what the work returns
+   * @return what the work returned
+   * @throws NullPointerException if {@code call} or {@code action} is null
+   * @throws ToolCallRefusedException if the call may not run, or the work refused it
+   * @throws ToolExecutionException if the work threw a checked exception (its cause)
+   */
+  public <T> T execute(ToolCall call, RowCounter counter, GuardedAction<T> action) {
+    Checks.notNull(call, "call");
+    Checks.notNull(action, "action");
+    Decided decided = decide(call, counter);
+    Decision decision = recorded(call, decided.decision(), "execute");
     if (decision instanceof Decision.NeedsApproval pending) {
       decision = askApprover(call, pending);
       Reason stop = decision.isAllowed() ? killSwitchReason(call, decision.effect()) : null;
@@ -190,7 +233,45 @@ public final class Airlock implements AutoCloseable {
     if (!decision.isAllowed()) {
       throw new ToolCallRefusedException(call.tool(), decision);
     }
-    return run(call, decision, tool);
+    return run(call, new Execution(call, decision, decided.analysis(), decided.rows()), action);
+  }
+
+  /**
+   * Returns the declared environment of this name.
+   *
+   * @param name the environment's name
+   * @return the environment, or empty if none of that name was declared
+   * @throws NullPointerException if {@code name} is null
+   */
+  public Optional<Environment> environment(String name) {
+    return Optional.ofNullable(environments.get(Checks.notNull(name, "name")));
+  }
+
+  /**
+   * Returns the analyser this Airlock reads SQL of a dialect with.
+   *
+   * @param dialect the dialect
+   * @return the analyser
+   * @throws NullPointerException if {@code dialect} is null
+   */
+  public SqlAnalyzer sqlAnalyzer(SqlDialect dialect) {
+    return sqlAnalyzers.get(Checks.notNull(dialect, "dialect"));
+  }
+
+  /**
+   * Tells whether {@code tool} was registered as a {@linkplain Builder#sqlTool SQL tool} that
+   * takes its SQL in {@code sqlArgument} and may be called on {@code environment}.
+   *
+   * @param tool the tool's name
+   * @param sqlArgument the argument that should carry the SQL
+   * @param environment the environment's name
+   * @return whether such calls are analysed as SQL
+   * @throws NullPointerException if an argument is null
+   */
+  public boolean isSqlTool(String tool, String sqlArgument, String environment) {
+    ToolSpec spec = tools.get(Checks.notNull(tool, "tool"));
+    return spec != null && spec.isSql() && spec.sqlArgument().equals(sqlArgument)
+        && spec.isBoundTo(Checks.notNull(environment, "environment"));
   }
 
   /**
@@ -219,23 +300,30 @@ public final class Airlock implements AutoCloseable {
     }
   }
 
-  private Decision decide(ToolCall call) {
+  /** A decision with what it was made from, for the execution. */
+  private record Decided(Decision decision, SqlAnalysis analysis, RowEstimate rows) {
+    Decided(Decision decision) {
+      this(decision, null, null);
+    }
+  }
+
+  private Decided decide(ToolCall call, RowCounter counter) {
     String id = UUID.randomUUID().toString();
     ToolSpec spec = tools.get(call.tool());
     Effect effect = spec != null ? spec.effect() : Effect.UNKNOWN;
 
     Reason stop = killSwitchReason(call, effect);
     if (stop != null) {
-      return new Decision.Deny(id, call.callId(), effect, List.of(stop));
+      return new Decided(new Decision.Deny(id, call.callId(), effect, List.of(stop)));
     }
     Environment environment = environments.get(call.environment());
     if (environment == null) {
-      return deny(id, call, effect, ReasonCode.UNKNOWN_ENVIRONMENT, AIRLOCK,
+      return denied(id, call, effect, ReasonCode.UNKNOWN_ENVIRONMENT, AIRLOCK,
           "'" + call.tool() + "' on '" + call.environment() + "' is refused: that environment is"
               + " not declared in Airlock");
     }
     if (spec != null && !spec.isBoundTo(call.environment())) {
-      return deny(id, call, effect, ReasonCode.ENVIRONMENT_MISMATCH, AIRLOCK,
+      return denied(id, call, effect, ReasonCode.ENVIRONMENT_MISMATCH, AIRLOCK,
           "'" + call.tool() + "' on '" + call.environment() + "' is refused: the tool is bound to "
               + spec.environments());
     }
@@ -244,23 +332,51 @@ public final class Airlock implements AutoCloseable {
     if (spec != null && spec.isSql()) {
       Object sql = call.arguments().get(spec.sqlArgument());
       if (!(sql instanceof String text)) {
-        return deny(id, call, Effect.UNKNOWN, ReasonCode.SQL_MISSING, AIRLOCK,
+        return denied(id, call, Effect.UNKNOWN, ReasonCode.SQL_MISSING, AIRLOCK,
             "'" + call.tool() + "' is a SQL tool, but its argument '" + spec.sqlArgument() + "' "
                 + (sql == null ? "is missing" : "is not a string") + "; send the SQL text there");
       }
-      analysis = analyze(environment, text);
+      Object parameters = call.arguments().get(ToolSpec.PARAMETERS_ARGUMENT);
+      if (parameters != null && !(parameters instanceof List<?>)) {
+        return denied(id, call, Effect.UNKNOWN, ReasonCode.PARAMETER_MISMATCH, AIRLOCK,
+            "'" + call.tool() + "' is a SQL tool, and its argument '"
+                + ToolSpec.PARAMETERS_ARGUMENT + "' must be a list of bind parameters");
+      }
+      analysis = analyze(environment, text,
+          parameters == null ? List.of() : (List<?>) parameters);
       effect = Effect.mostSevere(effect, analysis.effect());
     }
 
+    RowEstimate rows = null;
+    if (counter != null && analysis != null && effect != Effect.READ) {
+      rows = countRows(call, counter, analysis);
+    }
     Decision decision =
-        vote(id, call, new PolicyContext(environment, effect, analysis));
+        vote(id, call, new PolicyContext(environment, effect, analysis, rows));
     if (decision instanceof Decision.NeedsApproval && approver == null) {
       decision = deny(decision, new Reason(ReasonCode.NO_APPROVER, AIRLOCK,
           what(call, effect) + " needs a person's approval, and no approver is configured"));
     }
     log.debug("Decision {} for call {} ({} on {}): {}", id, call.callId(), call.tool(),
         call.environment(), AuditRecords.kind(decision));
-    return decision;
+    return new Decided(decision, analysis, rows);
+  }
+
+  /** The counter's estimate; its failure is an estimate without figures, judged as unknown rows. */
+  private static RowEstimate countRows(ToolCall call, RowCounter counter, SqlAnalysis analysis) {
+    try {
+      RowEstimate rows = counter.count(analysis);
+      return rows != null ? rows : RowEstimate.unavailable("the row counter gave no estimate");
+    } catch (Throwable e) {
+      rethrowIfFatal(e);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      log.warn("Rows of call {} could not be estimated ({})", call.callId(),
+          e.getClass().getName());
+      log.debug("Row estimate failure", e);
+      return RowEstimate.unavailable("counting them failed (" + e.getClass().getSimpleName() + ")");
+    }
   }
 
   /** The reason the kill switch stops this call, or {@code null} when it may proceed. */
@@ -288,10 +404,10 @@ public final class Airlock implements AutoCloseable {
         + "; a person must release it");
   }
 
-  private SqlAnalysis analyze(Environment environment, String sql) {
+  private SqlAnalysis analyze(Environment environment, String sql, List<?> parameters) {
     SqlAnalyzer analyzer = sqlAnalyzers.get(environment.dialect());
     try {
-      return analyzer.analyze(sql);
+      return analyzer.analyze(sql, parameters);
     } catch (RuntimeException | LinkageError e) {
       // The analyser fails closed by design; this is its own bug, and still must not let SQL pass.
       log.warn("SQL analysis failed ({}); treating the statement as UNKNOWN",
@@ -307,6 +423,7 @@ public final class Airlock implements AutoCloseable {
     String what = what(call, context.effect());
     Map<Verdict, List<Reason>> byVerdict = new EnumMap<>(Verdict.class);
     Verdict strictest = Verdict.ABSTAIN;
+    Long ceiling = null; // the lowest ceiling any vote set: every policy's bound holds
     for (Policy policy : policies) {
       String name = policyName(policy);
       Vote vote = castVote(policy, name, what, call, context);
@@ -315,6 +432,9 @@ public final class Airlock implements AutoCloseable {
       }
       byVerdict.computeIfAbsent(vote.verdict(), v -> new ArrayList<>())
           .add(new Reason(vote.code(), name, vote.message()));
+      if (vote.maxRows() != null) {
+        ceiling = ceiling == null ? vote.maxRows() : Math.min(ceiling, vote.maxRows());
+      }
       if (vote.verdict().isStricterThan(strictest)) {
         strictest = vote.verdict();
       }
@@ -331,8 +451,9 @@ public final class Airlock implements AutoCloseable {
     }
     context.sql().ifPresent(sql -> reasons.addAll(sql.reasons()));
     return switch (strictest) {
-      case ALLOW -> new Decision.Allow(id, call.callId(), context.effect(), reasons);
-      case NEEDS_APPROVAL -> new Decision.NeedsApproval(id, call.callId(), context.effect(), reasons);
+      case ALLOW -> new Decision.Allow(id, call.callId(), context.effect(), reasons, ceiling);
+      case NEEDS_APPROVAL ->
+          new Decision.NeedsApproval(id, call.callId(), context.effect(), reasons, ceiling);
       default -> new Decision.Deny(id, call.callId(), context.effect(), reasons);
     };
   }
@@ -444,7 +565,9 @@ public final class Airlock implements AutoCloseable {
     List<Reason> reasons = new ArrayList<>();
     reasons.add(new Reason(ReasonCode.APPROVED, APPROVER, "approved by " + answer.by()));
     reasons.addAll(pending.reasons());
-    Decision allow = new Decision.Allow(pending.id(), call.callId(), pending.effect(), reasons);
+    // The ceiling asked for is the one approved: a person who approved 12 rows approved no more.
+    Decision allow = new Decision.Allow(pending.id(), call.callId(), pending.effect(), reasons,
+        pending.maxRows());
     return appendOrDeny(
         AuditRecords.approval(call, pending.id(), "APPROVED", answer.by(), answer.comment(), allow),
         call, allow);
@@ -462,17 +585,17 @@ public final class Airlock implements AutoCloseable {
         AuditRecords.approval(call, pending.id(), outcome, by, comment, denied), call, denied);
   }
 
-  private <T> T run(ToolCall call, Decision decision, ToolAction<T> tool) {
+  private <T> T run(ToolCall call, Execution execution, GuardedAction<T> action) {
     long start = System.nanoTime();
     try {
-      T result = tool.run();
-      recordOutcome(call, decision, start, null);
+      T result = action.run(execution);
+      recordOutcome(call, execution, start, null);
       return result;
     } catch (RuntimeException | Error e) {
-      recordOutcome(call, decision, start, e);
+      recordOutcome(call, execution, start, e);
       throw e;
     } catch (Exception e) {
-      recordOutcome(call, decision, start, e);
+      recordOutcome(call, execution, start, e);
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -480,10 +603,11 @@ public final class Airlock implements AutoCloseable {
     }
   }
 
-  private void recordOutcome(ToolCall call, Decision decision, long start, Throwable error) {
+  private void recordOutcome(ToolCall call, Execution execution, long start, Throwable error) {
     long micros = (System.nanoTime() - start) / 1_000;
+    Decision decision = execution.decision();
     try {
-      audit.append(AuditRecords.execution(call, decision, micros, error));
+      audit.append(AuditRecords.execution(call, decision, micros, error, execution.details()));
     } catch (Throwable e) {
       rethrowIfFatal(e);
       // The tool has already run: the outcome cannot be undone, only reported.
@@ -495,6 +619,11 @@ public final class Airlock implements AutoCloseable {
   /** How Airlock's own reasons name a call: {@code WRITE call of 'refund_order' on 'prod'}. */
   private static String what(ToolCall call, Effect effect) {
     return effect + " call of '" + call.tool() + "' on '" + call.environment() + "'";
+  }
+
+  private static Decided denied(String id, ToolCall call, Effect effect, ReasonCode code,
+      String policy, String message) {
+    return new Decided(deny(id, call, effect, code, policy, message));
   }
 
   private static Decision deny(String id, ToolCall call, Effect effect, ReasonCode code,
@@ -802,6 +931,24 @@ public final class Airlock implements AutoCloseable {
       if (environments.isEmpty()) {
         throw new IllegalStateException(
             "no environment declared: add one with environment(Environment.production(\"…\"))");
+      }
+      for (Environment environment : environments.values()) {
+        String copied = environment.mirrors();
+        if (copied == null) {
+          continue;
+        }
+        Environment production = environments.get(copied);
+        if (production == null || production.tier() != Tier.PRODUCTION) {
+          throw new IllegalStateException("environment '" + environment.name() + "' copies '"
+              + copied + "', which is " + (production == null ? "not declared" : "a "
+              + production.tier() + " environment") + "; it must name a declared production"
+              + " environment");
+        }
+        if (production.dialect() != environment.dialect()) {
+          throw new IllegalStateException("environment '" + environment.name() + "' is "
+              + environment.dialect() + " but copies '" + copied + "', which is "
+              + production.dialect());
+        }
       }
       for (ToolSpec spec : tools.values()) {
         for (String environment : spec.environments()) {

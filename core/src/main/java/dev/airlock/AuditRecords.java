@@ -30,17 +30,25 @@ final class AuditRecords {
     return new AuditEvent("approval", fields);
   }
 
-  static AuditEvent execution(
-      ToolCall call, Decision decision, long durationMicros, Throwable error) {
+  static AuditEvent execution(ToolCall call, Decision decision, long durationMicros,
+      Throwable error, Map<String, Object> details) {
+    // The work may find that the call must not complete (e.g. too many rows) and undo it.
+    ToolCallRefusedException refusal = error instanceof ToolCallRefusedException refused
+        && refused.decision().id().equals(decision.id()) ? refused : null;
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("callId", call.callId());
     fields.put("decisionId", decision.id());
     fields.put("tool", call.tool());
     fields.put("environment", call.environment());
     fields.put("agent", call.agent());
-    fields.put("outcome", error == null ? "SUCCESS" : "FAILURE");
+    fields.put("outcome", error == null ? "SUCCESS" : refusal != null ? "REFUSED" : "FAILURE");
     fields.put("durationMicros", durationMicros);
-    if (error != null) {
+    if (!details.isEmpty()) {
+      fields.put("details", details);
+    }
+    if (refusal != null) {
+      fields.put("refusal", decision(refusal.decision()));
+    } else if (error != null) {
       Map<String, Object> failure = new LinkedHashMap<>();
       failure.put("type", error.getClass().getName());
       failure.put("message", error.getMessage());

@@ -1,6 +1,7 @@
 package dev.airlock;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * What Airlock decided about one {@link ToolCall}: {@link Allow}, {@link Deny} or {@link
@@ -60,6 +61,17 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
   }
 
   /**
+   * Returns the most rows the call may change: for an {@link Allow} of a write, the ceiling its
+   * execution is held to (a write that changes more is rolled back); for a {@link NeedsApproval},
+   * the ceiling a person is asked to approve. Empty when no policy bounds the rows.
+   *
+   * @return the ceiling, or empty
+   */
+  default OptionalLong rowCeiling() {
+    return OptionalLong.empty();
+  }
+
+  /**
    * Returns the reason that decided: the first of {@link #reasons()}.
    *
    * @return the deciding reason
@@ -83,8 +95,11 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
    * @param callId the call's id
    * @param effect the judged effect
    * @param reasons every reason given, never empty
+   * @param maxRows the most rows the call may change, or null when no policy bounds them (see
+   *     {@link #rowCeiling()})
    */
-  record Allow(String id, String callId, Effect effect, List<Reason> reasons) implements Decision {
+  record Allow(String id, String callId, Effect effect, List<Reason> reasons, Long maxRows)
+      implements Decision {
     /**
      * Validates the components and copies the reasons.
      *
@@ -93,6 +108,22 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
      */
     public Allow {
       reasons = DecisionTexts.checked(id, callId, effect, reasons);
+      DecisionTexts.checkCeiling(maxRows);
+    }
+
+    /**
+     * An allow that no policy bounds in rows.
+     *
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException if an id is blank or there is no reason
+     */
+    public Allow(String id, String callId, Effect effect, List<Reason> reasons) {
+      this(id, callId, effect, reasons, null);
+    }
+
+    @Override
+    public OptionalLong rowCeiling() {
+      return maxRows == null ? OptionalLong.empty() : OptionalLong.of(maxRows);
     }
 
     @Override
@@ -134,8 +165,11 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
    * @param callId the call's id
    * @param effect the judged effect
    * @param reasons every reason given, the ones asking for approval first; never empty
+   * @param maxRows the row ceiling a person is asked to approve, or null (see {@link
+   *     #rowCeiling()})
    */
-  record NeedsApproval(String id, String callId, Effect effect, List<Reason> reasons)
+  record NeedsApproval(
+      String id, String callId, Effect effect, List<Reason> reasons, Long maxRows)
       implements Decision {
     /**
      * Validates the components and copies the reasons.
@@ -145,6 +179,22 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
      */
     public NeedsApproval {
       reasons = DecisionTexts.checked(id, callId, effect, reasons);
+      DecisionTexts.checkCeiling(maxRows);
+    }
+
+    /**
+     * A request for approval that names no row ceiling.
+     *
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException if an id is blank or there is no reason
+     */
+    public NeedsApproval(String id, String callId, Effect effect, List<Reason> reasons) {
+      this(id, callId, effect, reasons, null);
+    }
+
+    @Override
+    public OptionalLong rowCeiling() {
+      return maxRows == null ? OptionalLong.empty() : OptionalLong.of(maxRows);
     }
 
     @Override

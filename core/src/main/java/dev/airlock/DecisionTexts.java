@@ -6,6 +6,12 @@ import java.util.List;
 final class DecisionTexts {
   private DecisionTexts() {}
 
+  static void checkCeiling(Long maxRows) {
+    if (maxRows != null && maxRows < 0) {
+      throw new IllegalArgumentException("maxRows must not be negative, but was " + maxRows);
+    }
+  }
+
   static List<Reason> checked(String id, String callId, Effect effect, List<Reason> reasons) {
     Checks.notBlank(id, "id");
     Checks.notBlank(callId, "callId");

@@ -1,6 +1,7 @@
 package dev.airlock;
 
 import dev.airlock.sql.SqlDialect;
+import java.util.Optional;
 
 /**
  * A system an agent's tools reach, such as a database, declared once on {@link Airlock.Builder}.
@@ -12,6 +13,7 @@ import dev.airlock.sql.SqlDialect;
  * <pre>{@code
  * Environment prod = Environment.production("orders-db");               // PostgreSQL
  * Environment dev = Environment.development("orders-dev").withDialect(SqlDialect.H2);
+ * Environment replica = Environment.replica("orders-replica", "orders-db"); // copies orders-db
  * }</pre>
  *
  * <p>Immutable and thread-safe.
@@ -19,19 +21,65 @@ import dev.airlock.sql.SqlDialect;
  * @param name the unique name calls refer to, e.g. {@code "orders-db"}
  * @param tier the tier, which decides the default rules
  * @param dialect the SQL dialect of the environment's database
+ * @param mirrors for a {@link Tier#REPLICA} or a {@link Tier#STAGING} environment, the name of the
+ *     production environment it copies, or null (see {@link #mirrorOf()}); {@link
+ *     Airlock.Builder#build()} checks that it names a declared production environment
  */
-public record Environment(String name, Tier tier, SqlDialect dialect) {
+public record Environment(String name, Tier tier, SqlDialect dialect, String mirrors) {
 
   /**
    * Validates the components.
    *
-   * @throws NullPointerException if any component is null
-   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws NullPointerException if {@code name}, {@code tier} or {@code dialect} is null
+   * @throws IllegalArgumentException if {@code name} is blank, or {@code mirrors} is blank, names
+   *     the environment itself, or is given for a tier other than REPLICA or STAGING
    */
   public Environment {
     Checks.notBlank(name, "name");
     Checks.notNull(tier, "tier");
     Checks.notNull(dialect, "dialect");
+    Checks.nullOrNotBlank(mirrors, "mirrors");
+    if (mirrors != null && tier != Tier.REPLICA && tier != Tier.STAGING) {
+      throw new IllegalArgumentException("only a REPLICA or STAGING environment copies another,"
+          + " but " + tier + " environment '" + name + "' names '" + mirrors + "'");
+    }
+    if (name.equals(mirrors)) {
+      throw new IllegalArgumentException("environment '" + name + "' cannot copy itself");
+    }
+  }
+
+  /**
+   * An environment that copies no other.
+   *
+   * @throws NullPointerException if any argument is null
+   * @throws IllegalArgumentException if {@code name} is blank
+   */
+  public Environment(String name, Tier tier, SqlDialect dialect) {
+    this(name, tier, dialect, null);
+  }
+
+  /**
+   * A read-only replica of a production environment on PostgreSQL: a {@link
+   * dev.airlock.jdbc.GuardedDataSource} of the production environment may run its reads there.
+   *
+   * @param name the replica's name
+   * @param production the name of the production environment it replicates
+   * @return the environment
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if a name is blank, or both are the same
+   */
+  public static Environment replica(String name, String production) {
+    return new Environment(name, Tier.REPLICA, SqlDialect.POSTGRESQL,
+        Checks.notNull(production, "production"));
+  }
+
+  /**
+   * The production environment this one copies, for a replica or a staging mirror.
+   *
+   * @return the production environment's name, or empty
+   */
+  public Optional<String> mirrorOf() {
+    return Optional.ofNullable(mirrors);
   }
 
   /**
@@ -90,6 +138,6 @@ public record Environment(String name, Tier tier, SqlDialect dialect) {
    * @throws NullPointerException if {@code dialect} is null
    */
   public Environment withDialect(SqlDialect dialect) {
-    return new Environment(name, tier, dialect);
+    return new Environment(name, tier, dialect, mirrors);
   }
 }

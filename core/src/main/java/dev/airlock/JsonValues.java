@@ -29,6 +29,10 @@ final class JsonValues {
     return copyMap(map, path, 0);
   }
 
+  static Object copy(Object value, String path) {
+    return copy(value, path, 0);
+  }
+
   private static Object copy(Object value, String path, int depth) {
     if (depth > MAX_DEPTH) {
       throw new IllegalArgumentException(

@@ -88,6 +88,37 @@ public record ReasonCode(String name) {
   /** A part of the statement writes (a data-modifying CTE, SELECT INTO, INTO OUTFILE…). */
   public static final ReasonCode NESTED_WRITE = new ReasonCode("NESTED_WRITE");
 
+  /** The rows a write would touch could not be estimated; a person must judge it. */
+  public static final ReasonCode ROW_ESTIMATE_UNAVAILABLE =
+      new ReasonCode("ROW_ESTIMATE_UNAVAILABLE");
+  /** A write would touch more rows than its environment allows at all. */
+  public static final ReasonCode ROW_ESTIMATE_TOO_HIGH = new ReasonCode("ROW_ESTIMATE_TOO_HIGH");
+  /** A write would touch more rows than its environment lets run without a person's approval. */
+  public static final ReasonCode ROW_ESTIMATE_NEEDS_APPROVAL =
+      new ReasonCode("ROW_ESTIMATE_NEEDS_APPROVAL");
+  /** A write would touch no more rows than its environment lets run without approval. */
+  public static final ReasonCode ROW_ESTIMATE_WITHIN_LIMIT =
+      new ReasonCode("ROW_ESTIMATE_WITHIN_LIMIT");
+  /** A write changed more rows than its ceiling; it was rolled back. */
+  public static final ReasonCode ROW_LIMIT_EXCEEDED = new ReasonCode("ROW_LIMIT_EXCEEDED");
+  /**
+   * The database refused a statement on the read-only path as a write: the classifier called it a
+   * read and was wrong, and the database's own wall held.
+   */
+  public static final ReasonCode READ_ONLY_VIOLATION = new ReasonCode("READ_ONLY_VIOLATION");
+  /** The read credentials of the environment can write, and read-only credentials are required. */
+  public static final ReasonCode WRITABLE_CREDENTIALS = new ReasonCode("WRITABLE_CREDENTIALS");
+  /** Transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT…), which the JDBC layer never runs. */
+  public static final ReasonCode TRANSACTION_CONTROL = new ReasonCode("TRANSACTION_CONTROL");
+  /** A query tool was given a statement that is not a read. */
+  public static final ReasonCode NOT_A_READ = new ReasonCode("NOT_A_READ");
+  /** The bind parameters do not match the statement's placeholders, or cannot be bound. */
+  public static final ReasonCode PARAMETER_MISMATCH = new ReasonCode("PARAMETER_MISMATCH");
+  /** A write came in a script with other statements; writes run one statement per call. */
+  public static final ReasonCode MULTIPLE_STATEMENTS = new ReasonCode("MULTIPLE_STATEMENTS");
+  /** A write was allowed, but the environment has no data source for writes. */
+  public static final ReasonCode NO_WRITE_PATH = new ReasonCode("NO_WRITE_PATH");
+
   /**
    * Validates the name.
    *

@@ -8,6 +8,9 @@ import java.util.Set;
  * other tools), whose analysed effect decides, the declared effect being only a floor.
  */
 record ToolSpec(String name, Effect effect, Set<String> environments, String sqlArgument) {
+  /** The argument in which a SQL tool's call may carry its bind parameters, as a list. */
+  static final String PARAMETERS_ARGUMENT = "parameters";
+
   ToolSpec {
     environments = Set.copyOf(environments);
   }

@@ -2,6 +2,7 @@ package dev.airlock.policy;
 
 import dev.airlock.Effect;
 import dev.airlock.Environment;
+import dev.airlock.RowEstimate;
 import dev.airlock.sql.SqlAnalysis;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,8 +18,11 @@ import java.util.Optional;
  *     that declared none; for a SQL tool the more severe of that and the analysed effect
  * @param sqlAnalysis for a SQL tool, the analysis of the statement it carries; null for other
  *     tools (read it through {@link #sql()})
+ * @param rowEstimate for SQL that writes, run through a data source that can count, the rows it
+ *     would touch; null otherwise (read it through {@link #rows()})
  */
-public record PolicyContext(Environment environment, Effect effect, SqlAnalysis sqlAnalysis) {
+public record PolicyContext(
+    Environment environment, Effect effect, SqlAnalysis sqlAnalysis, RowEstimate rowEstimate) {
 
   /**
    * Validates the components.
@@ -31,12 +35,21 @@ public record PolicyContext(Environment environment, Effect effect, SqlAnalysis 
   }
 
   /**
+   * The context of a call whose rows were not estimated.
+   *
+   * @throws NullPointerException if {@code environment} or {@code effect} is null
+   */
+  public PolicyContext(Environment environment, Effect effect, SqlAnalysis sqlAnalysis) {
+    this(environment, effect, sqlAnalysis, null);
+  }
+
+  /**
    * The context of a call that carries no SQL.
    *
    * @throws NullPointerException if an argument is null
    */
   public PolicyContext(Environment environment, Effect effect) {
-    this(environment, effect, null);
+    this(environment, effect, null, null);
   }
 
   /**
@@ -46,5 +59,15 @@ public record PolicyContext(Environment environment, Effect effect, SqlAnalysis 
    */
   public Optional<SqlAnalysis> sql() {
     return Optional.ofNullable(sqlAnalysis);
+  }
+
+  /**
+   * The rows the call's SQL would touch, estimated before the vote.
+   *
+   * @return the estimate, or empty when the rows were not estimated (a read, a tool that is not a
+   *     SQL tool, or a call not run through a data source that counts)
+   */
+  public Optional<RowEstimate> rows() {
+    return Optional.ofNullable(rowEstimate);
   }
 }

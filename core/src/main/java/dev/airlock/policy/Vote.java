@@ -2,6 +2,7 @@ package dev.airlock.policy;
 
 import dev.airlock.ReasonCode;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * One policy's vote on a call. Airlock combines the votes of every policy; the most restrictive
@@ -19,9 +20,12 @@ import java.util.Objects;
  * @param verdict what the policy votes
  * @param code why, as a code; {@code null} only when abstaining
  * @param message why, in words safe to show a model; {@code null} only when abstaining
+ * @param maxRows for an allow, the most rows the call may change; for a request for approval, the
+ *     ceiling a person is asked to approve; null when the policy does not bound rows (see {@link
+ *     #rowCeiling()}). Airlock holds the call to the lowest ceiling among the winning votes.
  */
-public record Vote(Verdict verdict, ReasonCode code, String message) {
-  private static final Vote ABSTAIN = new Vote(Verdict.ABSTAIN, null, null);
+public record Vote(Verdict verdict, ReasonCode code, String message, Long maxRows) {
+  private static final Vote ABSTAIN = new Vote(Verdict.ABSTAIN, null, null, null);
 
   /** What a policy votes, from least to most restrictive. */
   public enum Verdict {
@@ -72,6 +76,41 @@ public record Vote(Verdict verdict, ReasonCode code, String message) {
         throw new IllegalArgumentException("message must not be blank");
       }
     }
+    if (maxRows != null && (verdict == Verdict.ABSTAIN || verdict == Verdict.DENY)) {
+      throw new IllegalArgumentException("only an allow or a request for approval bounds rows, but"
+          + " a " + verdict + " had maxRows " + maxRows);
+    }
+    if (maxRows != null && maxRows < 0) {
+      throw new IllegalArgumentException("maxRows must not be negative, but was " + maxRows);
+    }
+  }
+
+  /**
+   * A vote that does not bound rows.
+   *
+   * @throws NullPointerException if {@code verdict} is null, or a non-abstaining vote lacks code or
+   *     message
+   * @throws IllegalArgumentException if the message is blank, or an abstention carries a reason
+   */
+  public Vote(Verdict verdict, ReasonCode code, String message) {
+    this(verdict, code, message, null);
+  }
+
+  /**
+   * This vote with a row ceiling: the call may change at most {@code maxRows} rows.
+   *
+   * @param maxRows the ceiling, zero or more
+   * @return the vote with the ceiling
+   * @throws IllegalArgumentException if this vote is not an allow or a request for approval, or
+   *     {@code maxRows} is negative
+   */
+  public Vote withRowCeiling(long maxRows) {
+    return new Vote(verdict, code, message, maxRows);
+  }
+
+  /** The row ceiling of this vote, if it sets one. */
+  public OptionalLong rowCeiling() {
+    return maxRows == null ? OptionalLong.empty() : OptionalLong.of(maxRows);
   }
 
   /**

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,6 +135,84 @@ public final class SqlAnalyzer {
       cache.put(key, analysis);
     }
     return analysis;
+  }
+
+  /**
+   * Analyses a SQL text that an application runs with JDBC bind parameters: the parameters are
+   * part of what is judged, so {@code DELETE FROM t WHERE ? = ?} bound to {@code 1, 1} is
+   * DESTRUCTIVE. Each {@code ?} placeholder outside literals and comments is read as the literal
+   * of its parameter (a string, number, boolean or null); a mismatch in number, or a parameter of
+   * another type, gives {@link dev.airlock.Effect#UNKNOWN} ({@code PARAMETER_MISMATCH}).
+   *
+   * @param sql the exact text
+   * @param parameters the bind parameters in order; empty for a text without any
+   * @return its analysis
+   * @throws NullPointerException if an argument is null
+   */
+  public SqlAnalysis analyze(String sql, List<?> parameters) {
+    Objects.requireNonNull(sql, "sql");
+    Objects.requireNonNull(parameters, "parameters");
+    if (parameters.isEmpty() || sql.length() > maxLength) {
+      return analyze(sql);
+    }
+    String bound;
+    try {
+      bound = BoundText.of(sql, dialect, parameters);
+    } catch (IllegalArgumentException e) {
+      return new SqlAnalysis(dialect, List.of(), Effect.UNKNOWN, List.of(
+          new Reason(ReasonCode.PARAMETER_MISMATCH, Findings.POLICY, e.getMessage())));
+    } catch (RuntimeException | StackOverflowError e) {
+      log.warn("Bind parameters could not be read ({}); treating the text as UNKNOWN",
+          e.getClass().getName());
+      return new SqlAnalysis(dialect, List.of(), Effect.UNKNOWN, List.of(new Reason(
+          ReasonCode.SQL_PARSE_ERROR, Findings.POLICY, "Airlock could not read the bind"
+              + " parameters (" + e.getClass().getSimpleName() + ")")));
+    }
+    return analyze(bound);
+  }
+
+  /**
+   * Splits a text into its statements as the dialect's server would, each exactly as written
+   * from its first token to its last (comments around it and the separating {@code ;} left out),
+   * so that each reaches JDBC alone. The list has one entry per statement of {@link
+   * #analyze(String)}'s default reading.
+   *
+   * @param sql the text
+   * @return the statements, in order
+   * @throws NullPointerException if {@code sql} is null
+   */
+  public List<String> statements(String sql) {
+    Objects.requireNonNull(sql, "sql");
+    List<String> texts = new ArrayList<>();
+    for (Lexer.Statement statement : Lexer.scan(sql, dialect)) {
+      List<Token> tokens = statement.tokens();
+      int end = tokens.isEmpty() ? 0 : tokens.get(tokens.size() - 1).end();
+      texts.add(sql.substring(statement.start(), statement.start() + end));
+    }
+    return texts;
+  }
+
+  /**
+   * The {@code SELECT count(*)} over the table and predicate of a single-table UPDATE or DELETE,
+   * built from the parsed statement (never by cutting its text), with a DELETE's {@code ORDER BY
+   * … LIMIT} kept. It runs the agent's predicate, so run it where it cannot write: inside a
+   * read-only transaction with a statement timeout.
+   *
+   * @param statement one statement
+   * @return the count query, or empty for any other statement or one that does not parse
+   * @throws NullPointerException if {@code statement} is null
+   */
+  public Optional<String> countQuery(String statement) {
+    Objects.requireNonNull(statement, "statement");
+    if (statement.length() > maxLength) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.ofNullable(CountQuery.of(statement, parseBudget));
+    } catch (RuntimeException | StackOverflowError e) {
+      log.debug("Count query could not be built", e);
+      return Optional.empty();
+    }
   }
 
   /** The analysis, or UNKNOWN if Airlock's own code fails on this text: never an exception. */

@@ -1,0 +1,82 @@
+package dev.airlock.sql;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
+
+/**
+ * A SQL text with its JDBC bind parameters written in as literals, for the analysis only: {@code
+ * DELETE FROM t WHERE ? = ?} bound to {@code 1, 1} is read as {@code DELETE FROM t WHERE 1 = 1},
+ * an always-true predicate. The statement that runs still binds the parameters.
+ */
+final class BoundText {
+  private BoundText() {}
+
+  /**
+   * The text with each {@code ?} placeholder (outside literals, identifiers and comments) replaced
+   * by the literal of its parameter.
+   *
+   * @throws IllegalArgumentException if the placeholders and parameters do not match in number,
+   *     or a parameter is not a string, number, boolean or null
+   */
+  static String of(String sql, SqlDialect dialect, List<?> parameters) {
+    StringBuilder out = new StringBuilder(sql.length() + 16 * parameters.size());
+    int copied = 0;
+    int used = 0;
+    for (Lexer.Statement statement : Lexer.scan(sql, dialect)) {
+      for (Token token : statement.tokens()) {
+        if (token.kind() != Token.Kind.OPERATOR || !token.text().equals("?")) {
+          continue;
+        }
+        if (used == parameters.size()) {
+          throw new IllegalArgumentException("the statement has more ? placeholders than the "
+              + parameters.size() + " bind parameters given");
+        }
+        int at = statement.start() + token.start();
+        out.append(sql, copied, at).append(' ')
+            .append(literal(parameters.get(used), used + 1, dialect)).append(' ');
+        copied = at + 1;
+        used++;
+      }
+    }
+    if (used != parameters.size()) {
+      throw new IllegalArgumentException("the statement has " + used + " ? placeholders, but "
+          + parameters.size() + " bind parameters were given");
+    }
+    return out.append(sql, copied, sql.length()).toString();
+  }
+
+  private static String literal(Object value, int position, SqlDialect dialect) {
+    if (value == null) {
+      return "NULL";
+    }
+    if (value instanceof Boolean b) {
+      return b ? "TRUE" : "FALSE";
+    }
+    if (value instanceof Integer || value instanceof Long || value instanceof Short
+        || value instanceof Byte || value instanceof BigInteger) {
+      return signed(value.toString());
+    }
+    if (value instanceof BigDecimal decimal) {
+      return signed(decimal.toPlainString());
+    }
+    if ((value instanceof Double || value instanceof Float)
+        && Double.isFinite(((Number) value).doubleValue())) {
+      return signed(value.toString());
+    }
+    if (value instanceof String text) {
+      String quoted = text.replace("'", "''");
+      if (dialect == SqlDialect.MYSQL) {
+        quoted = quoted.replace("\\", "\\\\");
+      }
+      return "'" + quoted + "'";
+    }
+    throw new IllegalArgumentException("bind parameter " + position + " is a "
+        + value.getClass().getName() + "; bind strings, numbers, booleans or null");
+  }
+
+  /** A negative number in parentheses, so that {@code x-?} never becomes a {@code --} comment. */
+  private static String signed(String number) {
+    return number.startsWith("-") ? "(" + number + ")" : number;
+  }
+}
