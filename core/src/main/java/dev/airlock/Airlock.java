@@ -237,6 +237,43 @@ public final class Airlock implements AutoCloseable {
   }
 
   /**
+   * Refuses a call for a reason found before any policy voted, and records the refusal in the
+   * audit log: for a data source that will not run what it was given, whatever the policies say
+   * (transaction control, a write sent to a query tool, read credentials that can write). Asks no
+   * person and spends no budget.
+   *
+   * @param call the call
+   * @param effect the call's effect, as far as it is known
+   * @param reason why it is refused
+   * @return the refusal, to throw in a {@link ToolCallRefusedException} or show the model
+   * @throws NullPointerException if an argument is null
+   */
+  public Decision.Deny refuse(ToolCall call, Effect effect, Reason reason) {
+    Checks.notNull(call, "call");
+    Checks.notNull(effect, "effect");
+    Checks.notNull(reason, "reason");
+    Decision.Deny deny = new Decision.Deny(
+        UUID.randomUUID().toString(), call.callId(), effect, List.of(reason));
+    Decision recorded = recorded(call, deny, "refuse");
+    return (Decision.Deny) recorded;
+  }
+
+  /**
+   * Writes an event of Airlock's own about the environments it guards to the audit log, such as
+   * the findings of a credentials check.
+   *
+   * @param type the event's type, e.g. {@code "credentials"}
+   * @param fields the event's fields, JSON-like values
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if a field is not JSON-like
+   * @throws dev.airlock.audit.AuditException if the event could not be written
+   */
+  public void record(String type, Map<String, ?> fields) {
+    Checks.notBlank(type, "type");
+    audit.append(new AuditEvent(type, JsonValues.copyObject(fields, "fields")));
+  }
+
+  /**
    * Returns the declared environment of this name.
    *
    * @param name the environment's name

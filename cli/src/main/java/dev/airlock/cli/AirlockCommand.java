@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -30,10 +31,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * <pre>{@code
  * java -jar airlock.jar check --dialect postgresql --tier production "DROP TABLE orders"
  * java -jar airlock.jar check --jsonl < queries.jsonl > decisions.jsonl
+ * java -jar airlock.jar sql --url jdbc:postgresql://db/orders --user reader \
+ *     --password-env PGPASSWORD --tier production "SELECT count(*) FROM orders"
  * }</pre>
  *
- * <p>Exit status: {@code 0} when every statement or line was answered, {@code 1} when Airlock
- * failed or stdin could not be read, {@code 2} for a usage error.
+ * <p>Exit status: {@code 0} when every statement or line was answered (check) or the SQL ran
+ * (sql), {@code 1} when Airlock, the database or stdin failed, {@code 2} for a usage error,
+ * {@code 3} when {@code sql} was refused.
  */
 @Command(
     name = "airlock",
@@ -52,8 +56,10 @@ public final class AirlockCommand implements Callable<Integer> {
 
   /** Exit status of a usage error. */
   public static final int USAGE_ERROR = 2;
-  /** Exit status when Airlock itself failed, or stdin or stdout failed. */
+  /** Exit status when Airlock itself failed, or stdin or stdout failed, or the database. */
   public static final int FAILURE = 1;
+  /** Exit status of {@code sql} when Airlock refused the SQL. */
+  public static final int REFUSED = 3;
 
   @Spec
   private CommandSpec spec;
@@ -89,8 +95,22 @@ public final class AirlockCommand implements Callable<Integer> {
    * @return the command line
    */
   public static CommandLine commandLine(InputStream stdin) {
+    return commandLine(stdin, System::getenv);
+  }
+
+  /**
+   * The command line, as {@link #commandLine(InputStream)}, reading environment variables (the
+   * password of {@code sql --password-env}) through {@code environmentVariables}.
+   *
+   * @param stdin where {@code check --jsonl} reads its lines
+   * @param environmentVariables looks up an environment variable, null when it is not set
+   * @return the command line
+   */
+  public static CommandLine commandLine(
+      InputStream stdin, Function<String, String> environmentVariables) {
     CommandLine commandLine = new CommandLine(new AirlockCommand())
         .addSubcommand(new CheckCommand(stdin))
+        .addSubcommand(new SqlCommand(environmentVariables))
         .addSubcommand(new HelpCommand())
         .setParameterExceptionHandler(AirlockCommand::usageError)
         .setExecutionExceptionHandler(AirlockCommand::failure);
@@ -102,7 +122,8 @@ public final class AirlockCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new ParameterException(spec.commandLine(),
-        "missing command: use 'airlock check', or 'airlock --help' to list the commands");
+        "missing command: use 'airlock check' or 'airlock sql', or 'airlock --help' to list the"
+            + " commands");
   }
 
   private static <T> ITypeConverter<T> converter(Function<String, T> names) {
@@ -120,18 +141,22 @@ public final class AirlockCommand implements Callable<Integer> {
     PrintWriter err = commandLine.getErr();
     err.println("airlock: " + e.getMessage());
     UnmatchedArgumentException.printSuggestions(e, err);
-    if (e instanceof UnmatchedArgumentException unmatched && looksLikeSql(unmatched)) {
-      err.println("A SQL text that starts with '-' goes after '--', such as:"
-          + " airlock check -- \"-- only a comment\"");
+    if ((e instanceof UnmatchedArgumentException || e instanceof MissingParameterException)
+        && looksLikeSql(args)) {
+      err.println("A SQL text that starts with '-' goes after '--', such as: "
+          + commandLine.getCommandSpec().qualifiedName() + " -- \"-- only a comment\"");
     }
     err.println("Run '" + commandLine.getCommandSpec().qualifiedName() + " --help' for usage.");
     err.flush();
     return USAGE_ERROR;
   }
 
-  /** Whether an argument taken for an unknown option is rather SQL, such as a comment. */
-  private static boolean looksLikeSql(UnmatchedArgumentException e) {
-    for (String argument : e.getUnmatched()) {
+  /**
+   * Whether an argument taken for an unknown option is rather SQL, such as a comment: it starts
+   * with '-' and holds whitespace, which no option does.
+   */
+  private static boolean looksLikeSql(String[] args) {
+    for (String argument : args) {
       if (argument.startsWith("-") && argument.chars().anyMatch(Character::isWhitespace)) {
         return true;
       }

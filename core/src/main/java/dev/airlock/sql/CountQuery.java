@@ -9,7 +9,7 @@ import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.delete.Delete;
-import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.AllColumns;
 import net.sf.jsqlparser.statement.select.Limit;
 import net.sf.jsqlparser.statement.select.OrderByElement;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
@@ -66,9 +66,7 @@ final class CountQuery {
 
   private static String count(List<WithItem<?>> with, Table table, Expression where,
       List<OrderByElement> orderBy, Limit limit) {
-    Function count = new Function();
-    count.setName("count");
-    count.setAllColumns(true);
+    Function count = new Function("count", new AllColumns());
     PlainSelect select = new PlainSelect();
     select.addSelectItems(count);
     if (limit == null) {

@@ -186,8 +186,9 @@ public final class SqlAnalyzer {
     List<String> texts = new ArrayList<>();
     for (Lexer.Statement statement : Lexer.scan(sql, dialect)) {
       List<Token> tokens = statement.tokens();
+      int begin = tokens.isEmpty() ? 0 : tokens.get(0).start();
       int end = tokens.isEmpty() ? 0 : tokens.get(tokens.size() - 1).end();
-      texts.add(sql.substring(statement.start(), statement.start() + end));
+      texts.add(sql.substring(statement.start() + begin, statement.start() + end));
     }
     return texts;
   }
@@ -203,7 +204,29 @@ public final class SqlAnalyzer {
    * @throws NullPointerException if {@code statement} is null
    */
   public Optional<String> countQuery(String statement) {
+    return countQuery(statement, List.of());
+  }
+
+  /**
+   * The count query of a statement run with bind parameters: they are written into the count
+   * query as literals (strings, numbers, booleans, null), as the analysis reads them.
+   *
+   * @param statement one statement
+   * @param parameters its bind parameters, in order
+   * @return the count query, or empty for any other statement, one that does not parse, or
+   *     parameters that do not match its placeholders
+   * @throws NullPointerException if an argument is null
+   */
+  public Optional<String> countQuery(String statement, List<?> parameters) {
     Objects.requireNonNull(statement, "statement");
+    Objects.requireNonNull(parameters, "parameters");
+    if (!parameters.isEmpty()) {
+      try {
+        statement = BoundText.of(statement, dialect, parameters);
+      } catch (RuntimeException e) {
+        return Optional.empty();
+      }
+    }
     if (statement.length() > maxLength) {
       return Optional.empty();
     }
