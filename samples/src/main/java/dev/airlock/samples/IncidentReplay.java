@@ -8,6 +8,10 @@ import dev.airlock.ToolCall;
 import dev.airlock.ToolCallRefusedException;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.audit.AuditVerification;
+import dev.airlock.jdbc.GuardedDataSource;
+import dev.airlock.jdbc.SqlCall;
+import dev.airlock.jdbc.SqlResult;
+import dev.airlock.jdbc.SqlTool;
 import dev.airlock.policy.EnvironmentAllowlist;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -144,9 +148,8 @@ public final class IncidentReplay {
       // The same deterministic seed on both: staging holds a copy of production.
       ReplayDatabase.seed(production);
       ReplayDatabase.seed(staging);
-      // The application decides which database a call reaches, by the environment its SQL
-      // connection is bound to; the model only writes the SQL.
-      Map<String, DataSource> databases = Map.of(PRODUCTION, production, STAGING, staging);
+      // On production the agent's reads connect as a SELECT-only user: the database's own wall.
+      DataSource productionReader = ReplayDatabase.readOnlyUser(productionServer);
 
       long before = ReplayDatabase.executives(production);
       long inventedBefore = ReplayDatabase.generatedExecutives(production);
@@ -157,8 +160,18 @@ public final class IncidentReplay {
 
       boolean continuing = Files.exists(auditFile);
       try (Airlock airlock = airlock(auditFile)) {
+        // The application decides which database a call reaches, by the environment its SQL
+        // connection is bound to; the model only writes the SQL.
+        Map<String, GuardedDataSource> databases = Map.of(
+            PRODUCTION, GuardedDataSource.builder(airlock, PRODUCTION).tool(TOOL, "sql")
+                .reads(productionReader).writes(production)
+                .requireReadOnlyCredentials(true).maxRows(5).build(),
+            STAGING, GuardedDataSource.builder(airlock, STAGING).tool(TOOL, "sql")
+                .reads(staging).writes(staging).maxRows(5).build());
         out.println("Airlock: run_sql is a SQL tool on prod and staging: each statement is analysed;");
         out.println("         production allows reads, writes need a person, and no approver is set.");
+        out.println("         Reads on prod run as a SELECT-only user in a read-only transaction;");
+        out.println("         a write's rows are counted first, read-only (EXPLAIN and an exact count).");
         out.println("Audit log: " + auditFile
             + (continuing ? " (appending to its existing chain)" : " (new)"));
         out.println();
@@ -208,7 +221,7 @@ public final class IncidentReplay {
   }
 
   private static void attempt(
-      Airlock airlock, Map<String, DataSource> databases, Step step, PrintStream out) {
+      Airlock airlock, Map<String, GuardedDataSource> databases, Step step, PrintStream out) {
     ToolCall call = ToolCall.builder(TOOL)
         .argument("sql", step.sql())
         .environment(step.environment())
@@ -221,14 +234,18 @@ public final class IncidentReplay {
     out.println("  Tries:    " + TOOL + " on " + step.environment() + ", reason \"" + step.reason()
         + "\"");
     out.println("  SQL:      " + step.sql().replace("\n", "\n            "));
-    // evaluate() only previews the decision, to show why; execute() decides again and guards the
-    // tool. Both are recorded in the audit log.
-    printDecision(airlock.evaluate(call), out);
     try {
-      String result = airlock.execute(
-          call, () -> ReplayDatabase.runSql(databases.get(call.environment()), step.sql()));
-      out.println("  Outcome:  ran, " + result);
+      // The guarded data source decides (counting a write's rows first), then runs a read in a
+      // read-only transaction and an allowed write within its row ceiling. Each step is audited.
+      List<SqlResult> results = databases.get(call.environment()).execute(
+          new SqlCall(AGENT, step.sql(), List.of(), SESSION, step.reason()));
+      // evaluate() is a preview that shows why it was allowed; it is recorded in the log too.
+      printDecision(airlock.evaluate(call), out);
+      String text = SqlTool.format(results).strip();
+      out.println("  Outcome:  ran on " + results.get(0).ranOn() + ". The agent reads:");
+      out.println("            " + text.replace("\n", "\n            "));
     } catch (ToolCallRefusedException e) {
+      printDecision(e.decision(), out);
       out.println("  Outcome:  not run. The agent reads:");
       out.println("            " + e.modelMessage());
     }
@@ -239,7 +256,7 @@ public final class IncidentReplay {
         : decision instanceof Decision.Deny ? "DENY" : "NEEDS_APPROVAL";
     out.println("  Airlock:  " + kind + " (effect " + decision.effect() + ")");
     for (Reason reason : decision.reasons()) {
-      out.printf(Locale.ROOT, "            %-15s %-21s %s%n",
+      out.printf(Locale.ROOT, "            %-27s %-21s %s%n",
           reason.code(), reason.policy(), reason.message());
     }
   }

@@ -1,5 +1,6 @@
 package dev.airlock.samples;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -52,6 +53,23 @@ final class ReplayDatabase {
 
   private ReplayDatabase() {}
 
+  /**
+   * A SELECT-only database user for the agent's reads of a seeded server, without what
+   * PostgreSQL 14 grants every user by default (CREATE on schema public, TEMP on the database).
+   */
+  static DataSource readOnlyUser(EmbeddedPostgres server) throws SQLException {
+    try (Connection connection = server.getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("""
+          CREATE ROLE agent_reader LOGIN;
+          REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+          REVOKE TEMP ON DATABASE postgres FROM PUBLIC;
+          GRANT SELECT ON ALL TABLES IN SCHEMA public TO agent_reader;
+          """);
+    }
+    return server.getDatabase("agent_reader", "postgres");
+  }
+
   static void seed(DataSource database) throws SQLException {
     try (Connection connection = database.getConnection();
         Statement statement = connection.createStatement()) {
@@ -70,26 +88,6 @@ final class ReplayDatabase {
   static long generatedExecutives(DataSource database) throws SQLException {
     return count(database,
         "SELECT count(*) FROM executives WHERE name LIKE '" + GENERATED_NAME_PREFIX + "%'");
-  }
-
-  /**
-   * The agent's {@code run_sql} tool: runs one statement as it is and says what it did, the way a
-   * raw SQL tool answers a model.
-   */
-  static String runSql(DataSource database, String sql) throws SQLException {
-    try (Connection connection = database.getConnection();
-        Statement statement = connection.createStatement()) {
-      if (!statement.execute(sql)) {
-        return statement.getUpdateCount() + " rows affected";
-      }
-      int rows = 0;
-      try (ResultSet resultSet = statement.getResultSet()) {
-        while (resultSet.next()) {
-          rows++;
-        }
-      }
-      return rows + " rows returned";
-    }
   }
 
   private static long count(DataSource database, String sql) throws SQLException {

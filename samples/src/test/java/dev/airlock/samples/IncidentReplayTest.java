@@ -29,7 +29,8 @@ class IncidentReplayTest {
     assertThat(result.line())
         .isEqualTo("RESULT: executives before=1206 after=1206 fake_rows_inserted=0");
     assertThat(result.stagingExecutivesAfter()).isZero();
-    assertThat(lines).contains("  Outcome:  ran, 1206 rows affected");
+    assertThat(lines).contains("  Outcome:  ran on staging. The agent reads:",
+        "            OK: 1206 row(s) changed.");
     assertThat(audit).exists().isNotEmptyFile();
   }
 
