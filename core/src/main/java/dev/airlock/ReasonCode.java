@@ -116,6 +116,9 @@ public record ReasonCode(String name) {
   public static final ReasonCode PARAMETER_MISMATCH = new ReasonCode("PARAMETER_MISMATCH");
   /** A write came in a script with other statements; writes run one statement per call. */
   public static final ReasonCode MULTIPLE_STATEMENTS = new ReasonCode("MULTIPLE_STATEMENTS");
+  /** The database reads SQL text differently from the analysis (its string-literal settings). */
+  public static final ReasonCode UNSUPPORTED_SERVER_SETTING =
+      new ReasonCode("UNSUPPORTED_SERVER_SETTING");
   /** The statement ran longer than its timeout and was cancelled. */
   public static final ReasonCode STATEMENT_TIMEOUT = new ReasonCode("STATEMENT_TIMEOUT");
   /** A write was allowed, but the environment has no data source for writes. */

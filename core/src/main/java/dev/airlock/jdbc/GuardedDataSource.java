@@ -94,6 +94,10 @@ public final class GuardedDataSource {
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   private static final int DEFAULT_MAX_ROWS = 200;
   private static final int DEFAULT_MAX_CELL_CHARS = 500;
+  private static final Set<String> HIDDEN_ROWS_KINDS =
+      Set.of("CALL", "EXECUTE", "EXEC", "REFRESH", "DO", "LOAD", "COPY", "HANDLER");
+  private static final Set<String> DML_KINDS =
+      Set.of("INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT");
   private static final Set<String> TRANSACTION_KINDS = Set.of("BEGIN", "START", "COMMIT", "END",
       "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "XA", "UNLOCK");
   private static final Pattern TRANSACTION_SETTING = Pattern.compile(
@@ -222,9 +226,16 @@ public final class GuardedDataSource {
     }
     String statement = statements.get(0);
     StatementInfo info = analysis.statements().get(0);
-    RowCounter counter = RowEstimates.appliesTo(environment.dialect(), info)
-        ? a -> estimate(info, statement, call.parameters())
-        : null;
+    RowCounter counter;
+    if (RowEstimates.appliesTo(environment.dialect(), info)) {
+      counter = a -> estimate(info, statement, call.parameters());
+    } else if (HIDDEN_ROWS_KINDS.contains(info.kind())) {
+      // A procedure or a refresh changes rows no estimate can see: judged as unknown rows.
+      counter = a -> RowEstimate.unavailable(info.kind() + " changes rows that cannot be"
+          + " estimated beforehand");
+    } else {
+      counter = null; // structure (CREATE, ALTER, DROP…) or settings: no rows to count
+    }
     return airlock.execute(toolCall, counter,
         execution -> List.of(write(execution, statement, call.parameters())));
   }
@@ -313,12 +324,17 @@ public final class GuardedDataSource {
     execution.record("ranOn", target.environment.name());
     List<SqlResult> results = new ArrayList<>();
     try (Connection c = target.data.getConnection()) {
+      String mismatch = target.settingsMismatch(c);
+      if (mismatch != null) {
+        throw execution.refuse(ReasonCode.UNSUPPORTED_SERVER_SETTING, POLICY, mismatch);
+      }
       Saved state = begin(c, target);
       try {
         for (String statement : statements) {
           results.add(readOne(c, target, statement, parameters));
         }
       } catch (SQLException e) {
+        endAfter(c, state, e);
         if (Statements.isReadOnlyViolation(e, target.environment.dialect())) {
           throw violation(execution, target, e);
         }
@@ -328,9 +344,11 @@ public final class GuardedDataSource {
               + " LIMIT");
         }
         throw e;
-      } finally {
-        end(c, state);
+      } catch (RuntimeException e) {
+        endAfter(c, state, e);
+        throw e;
       }
+      end(c, state);
     }
     long rows = 0;
     for (SqlResult result : results) {
@@ -375,8 +393,26 @@ public final class GuardedDataSource {
   /** The connection's state before Airlock made it read-only, to give it back unchanged. */
   private record Saved(boolean autoCommit, boolean readOnly) {}
 
+  /**
+   * Starts a read-only transaction; if that fails half-way, the connection is given back as it
+   * was before the exception is thrown.
+   */
   private Saved begin(Connection c, Target target) throws SQLException {
     Saved state = new Saved(c.getAutoCommit(), c.isReadOnly());
+    try {
+      startReadOnly(c, target);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        end(c, state);
+      } catch (SQLException | RuntimeException restore) {
+        e.addSuppressed(restore);
+      }
+      throw e;
+    }
+    return state;
+  }
+
+  private void startReadOnly(Connection c, Target target) throws SQLException {
     c.setAutoCommit(false);
     switch (target.environment.dialect()) {
       case POSTGRESQL -> {
@@ -394,15 +430,48 @@ public final class GuardedDataSource {
       }
       case H2 -> target.verified(c); // H2 ignores read-only; the report says what walls it
     }
-    return state;
   }
 
+  /** Rolls back and restores each setting, each step tried even when an earlier one failed. */
   private static void end(Connection c, Saved state) throws SQLException {
-    c.rollback();
-    if (c.isReadOnly() != state.readOnly) {
-      c.setReadOnly(state.readOnly);
+    SQLException failure = null;
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      failure = e;
     }
-    c.setAutoCommit(state.autoCommit);
+    try {
+      if (c.isReadOnly() != state.readOnly) {
+        c.setReadOnly(state.readOnly);
+      }
+    } catch (SQLException e) {
+      failure = suppressed(failure, e);
+    }
+    try {
+      c.setAutoCommit(state.autoCommit);
+    } catch (SQLException e) {
+      failure = suppressed(failure, e);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Ends the transaction after {@code failure}, which a failing end never hides. */
+  private static void endAfter(Connection c, Saved state, Exception failure) {
+    try {
+      end(c, state);
+    } catch (SQLException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private static SQLException suppressed(SQLException first, SQLException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
   }
 
   /**
@@ -417,6 +486,10 @@ public final class GuardedDataSource {
       @Override
       public <T> T run(RowEstimates.Work<T> work) throws SQLException {
         try (Connection c = target.data.getConnection()) {
+          String mismatch = target.settingsMismatch(c);
+          if (mismatch != null) {
+            throw new SQLException(mismatch);
+          }
           Saved state = begin(c, target);
           try {
             return work.run(c);
@@ -440,31 +513,43 @@ public final class GuardedDataSource {
     execution.rowEstimate().ifPresent(rows -> execution.record("rowEstimate", estimateFields(rows)));
     OptionalLong ceiling = execution.rowCeiling();
     try (Connection c = writes.getConnection()) {
+      String mismatch = writeTarget.settingsMismatch(c);
+      if (mismatch != null) {
+        throw execution.refuse(ReasonCode.UNSUPPORTED_SERVER_SETTING, POLICY, mismatch);
+      }
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
       boolean done = false;
       try {
         SqlResult result = writeOne(c, statement, parameters);
-        Long changed = result.updateCount();
+        // A write nested in a WITH clause or a function: the update count is not all it changed.
+        boolean nested = execution.sql().map(GuardedDataSource::hasNestedWrite).orElse(true)
+            || !DML_KINDS.contains(firstWord(statement));
+        Long changed = nested ? null : result.updateCount();
         execution.record("rowsChanged", changed);
         if (ceiling.isPresent() && (changed == null || changed > ceiling.getAsLong())) {
           c.rollback();
           done = true;
           execution.record("rolledBack", true);
           throw execution.refuse(ReasonCode.ROW_LIMIT_EXCEEDED, POLICY, "the statement "
-              + (changed == null ? "changed a number of rows the database did not report"
-                  : "changed " + changed + " rows")
-              + ", more than the " + ceiling.getAsLong() + " allowed; it was rolled back and"
-              + " nothing was written");
+              + (changed == null ? "changed rows its update count does not show (a nested write,"
+                  + " a function or a procedure), so the ceiling of " + ceiling.getAsLong()
+                  + " could not be checked"
+                  : "changed " + changed + " rows, more than the " + ceiling.getAsLong()
+                      + " allowed")
+              + "; it was rolled back");
         }
         c.commit();
         done = true;
         return result;
       } finally {
-        if (!done) {
-          c.rollback();
+        try {
+          if (!done) {
+            c.rollback();
+          }
+        } finally {
+          c.setAutoCommit(autoCommit);
         }
-        c.setAutoCommit(autoCommit);
       }
     }
   }
@@ -474,8 +559,9 @@ public final class GuardedDataSource {
     try (Statement s = parameters.isEmpty() ? c.createStatement() : c.prepareStatement(statement)) {
       s.setQueryTimeout(timeoutSeconds);
       if (!Statements.execute(s, statement, parameters)) {
-        long count = s.getLargeUpdateCount();
-        return new SqlResult(statement, List.of(), List.of(), false, count < 0 ? 0 : count,
+        long count = Statements.updateCount(s);
+        // -1: the driver did not say; that is unknown, never zero
+        return new SqlResult(statement, List.of(), List.of(), false, count < 0 ? null : count,
             environment.name());
       }
       try (ResultSet rs = s.getResultSet()) {
@@ -487,6 +573,17 @@ public final class GuardedDataSource {
             table.rowCount() > maxRows, dml ? table.rowCount() : null, environment.name());
       }
     }
+  }
+
+  private static boolean hasNestedWrite(SqlAnalysis analysis) {
+    for (StatementInfo info : analysis.statements()) {
+      for (Reason reason : info.reasons()) {
+        if (reason.code().equals(ReasonCode.NESTED_WRITE)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static String firstWord(String statement) {
@@ -552,6 +649,45 @@ public final class GuardedDataSource {
     }
 
     /** The first successful report; a failed check (no connection…) is tried again next time. */
+    /**
+     * Why this database reads string literals differently from the analysis (PostgreSQL with
+     * standard_conforming_strings off, MySQL with NO_BACKSLASH_ESCAPES or ANSI_QUOTES), found
+     * once per data source; null when it reads them as the analysis does. A driver that splits
+     * statements by the server's reading could otherwise run a text the analysis saw as one.
+     */
+    String settingsMismatch(Connection c) throws SQLException {
+      Object known = checks.get("settings");
+      if (known != null) {
+        return known instanceof String problem ? problem : null;
+      }
+      String problem = null;
+      String query = switch (environment.dialect()) {
+        case POSTGRESQL -> "SELECT current_setting('standard_conforming_strings')";
+        case MYSQL -> "SELECT @@SESSION.sql_mode";
+        case H2 -> null;
+      };
+      if (query != null) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+          String value = rs.next() ? String.valueOf(rs.getString(1)) : "";
+          String upper = value.toUpperCase(Locale.ROOT);
+          if (environment.dialect() == SqlDialect.POSTGRESQL && !upper.equals("ON")) {
+            problem = "'" + environment.name() + "' runs with standard_conforming_strings = "
+                + value + ", and Airlock reads SQL as PostgreSQL does with it on; turn it on";
+          } else if (environment.dialect() == SqlDialect.MYSQL
+              && (upper.contains("NO_BACKSLASH_ESCAPES") || upper.contains("ANSI_QUOTES"))) {
+            problem = "'" + environment.name() + "' runs with sql_mode " + value + ", and Airlock"
+                + " reads SQL without NO_BACKSLASH_ESCAPES and ANSI_QUOTES; remove them";
+          }
+        } finally {
+          if (!c.getAutoCommit()) {
+            c.rollback();
+          }
+        }
+      }
+      checks.put("settings", problem != null ? problem : Boolean.TRUE);
+      return problem;
+    }
+
     CredentialReport report() {
       CredentialReport known = (CredentialReport) checks.get("credentials");
       if (known != null) {

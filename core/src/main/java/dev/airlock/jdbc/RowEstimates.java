@@ -118,19 +118,29 @@ final class RowEstimates {
     }
   }
 
-  /** The rows of the plan's top node; of a ModifyTable node, the rows of the scan under it. */
+  /**
+   * The rows of the plan's top node, or, when the plan modifies tables (also in a WITH clause),
+   * the rows fed into every ModifyTable node anywhere in it, summed.
+   */
   private static Long postgresRows(JsonNode plans) {
     JsonNode plan = plans.path(0).path("Plan");
     if (plan.isMissingNode()) {
       return null;
     }
-    long rows = plan.path("Plan Rows").asLong(0);
+    long[] modified = {0};
+    modifiedRows(plan, modified);
+    return Math.max(plan.path("Plan Rows").asLong(0), modified[0]);
+  }
+
+  private static void modifiedRows(JsonNode plan, long[] sum) {
     if ("ModifyTable".equals(plan.path("Node Type").asText())) {
       for (JsonNode child : plan.path("Plans")) {
-        rows = Math.max(rows, child.path("Plan Rows").asLong(0));
+        sum[0] += child.path("Plan Rows").asLong(0);
       }
     }
-    return rows;
+    for (JsonNode child : plan.path("Plans")) {
+      modifiedRows(child, sum);
+    }
   }
 
   /** The largest row figure anywhere in a MySQL or MariaDB JSON plan. */

@@ -51,6 +51,15 @@ final class Statements {
     return statement.execute(text);
   }
 
+  /** The update count, from drivers with or without the long form. */
+  static long updateCount(java.sql.Statement statement) throws SQLException {
+    try {
+      return statement.getLargeUpdateCount();
+    } catch (UnsupportedOperationException | java.sql.SQLFeatureNotSupportedException e) {
+      return statement.getUpdateCount();
+    }
+  }
+
   /** Whether the database refused the statement as a write where only reads may run. */
   static boolean isReadOnlyViolation(SQLException e, SqlDialect dialect) {
     for (Throwable t = e; t != null; t = t.getCause()) {

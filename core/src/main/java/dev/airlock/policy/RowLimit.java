@@ -107,9 +107,11 @@ public final class RowLimit implements Policy {
         + " environment '" + context.environment().name() + "'";
     OptionalLong counted = estimate.rows();
     if (counted.isEmpty()) {
-      return Vote.needsApproval(ReasonCode.ROW_ESTIMATE_UNAVAILABLE,
+      Vote vote = Vote.needsApproval(ReasonCode.ROW_ESTIMATE_UNAVAILABLE,
           "the rows this statement would touch " + where + " could not be estimated ("
               + String.join("; ", estimate.notes()) + "), so a person must approve it");
+      // Unknown rows are still never more than the tier ever allows.
+      return t.denyAbove == null ? vote : vote.withRowCeiling(t.denyAbove);
     }
     long rows = counted.getAsLong();
     if (t.denyAbove != null && rows > t.denyAbove) {
@@ -124,7 +126,8 @@ public final class RowLimit implements Policy {
     }
     Vote allow = Vote.allow(ReasonCode.ROW_ESTIMATE_WITHIN_LIMIT, "the statement would touch "
         + estimate.describe() + ", within the limits " + where);
-    return t.approvalAbove == null ? allow : allow.withRowCeiling(t.approvalAbove);
+    Long ceiling = t.approvalAbove != null ? t.approvalAbove : t.denyAbove;
+    return ceiling == null ? allow : allow.withRowCeiling(ceiling);
   }
 
   private Thresholds thresholds(Environment environment) {

@@ -24,9 +24,20 @@ final class BoundText {
     int copied = 0;
     int used = 0;
     for (Lexer.Statement statement : Lexer.scan(sql, dialect)) {
-      for (Token token : statement.tokens()) {
-        if (token.kind() != Token.Kind.OPERATOR || !token.text().equals("?")) {
+      List<Token> tokens = statement.tokens();
+      for (int i = 0; i < tokens.size(); i++) {
+        Token token = tokens.get(i);
+        if (token.kind() == Token.Kind.PARAMETER) {
+          throw new IllegalArgumentException("the statement mixes bind parameters with the"
+              + " placeholder " + token.text() + "; use only ? placeholders");
+        }
+        if (token.kind() != Token.Kind.OPERATOR || !token.text().contains("?")) {
           continue;
+        }
+        if (!token.text().equals("?") || touchesQuestionMark(tokens, i)) {
+          // pgjdbc reads ?? as the operator ?, and a driver may take the ? of ?| for a placeholder
+          throw new IllegalArgumentException("the operator " + token.text() + " beside bind"
+              + " parameters is read differently by JDBC drivers; rewrite it as a function call");
         }
         if (used == parameters.size()) {
           throw new IllegalArgumentException("the statement has more ? placeholders than the "
@@ -44,6 +55,15 @@ final class BoundText {
           + parameters.size() + " bind parameters were given");
     }
     return out.append(sql, copied, sql.length()).toString();
+  }
+
+  /** Whether a ? token is glued to another ? (pgjdbc's ?? escape). */
+  private static boolean touchesQuestionMark(List<Token> tokens, int i) {
+    Token token = tokens.get(i);
+    boolean next = i + 1 < tokens.size() && !tokens.get(i + 1).spaceBefore()
+        && tokens.get(i + 1).text().startsWith("?");
+    boolean previous = i > 0 && !token.spaceBefore() && tokens.get(i - 1).text().endsWith("?");
+    return next || previous;
   }
 
   private static String literal(Object value, int position, SqlDialect dialect) {

@@ -267,6 +267,42 @@ class GuardedDataSourcePostgresTest {
   }
 
   @Test
+  void aWriteNestedInAWithClauseCannotHideItsRowsFromTheCeiling() {
+    Airlock airlock = airlock(b -> b.policy("twelve-rows", (call, context) ->
+        Vote.allow(ReasonCode.of("TWELVE_ROWS"), "at most 12 rows").withRowCeiling(12)));
+    GuardedDataSource data = guard(airlock, DEV).reads(admin).writes(writer).build();
+
+    ReasonCode code = refusal(() -> data.execute(SqlCall.of("cleanup-bot",
+        "WITH d AS (DELETE FROM executives WHERE region = 'amer') UPDATE executives"
+            + " SET name = name WHERE id = 1")));
+
+    assertThat(code).isEqualTo(ReasonCode.ROW_LIMIT_EXCEEDED);
+    assertThat(executives()).isEqualTo(1206);
+    Map<String, Object> details = Events.map(events.last("execution").get("details"));
+    assertThat((Long) Events.map(details.get("rowEstimate")).get("planned"))
+        .as("the plan counts the rows fed into the nested DELETE too").isGreaterThan(1L);
+  }
+
+  @Test
+  void aServerThatReadsStringsDifferentlyIsRefused() {
+    Postgres.run(admin, "DO $$ BEGIN CREATE ROLE airlock_old_strings LOGIN; EXCEPTION WHEN"
+        + " duplicate_object THEN NULL; END $$",
+        "ALTER ROLE airlock_old_strings SET standard_conforming_strings = off",
+        "GRANT SELECT ON executives TO airlock_old_strings");
+    GuardedDataSource data = guard(airlock(b -> {}), DEV)
+        .reads(Postgres.as("airlock_old_strings", db)).build();
+
+    assertThatThrownBy(() -> data.query(SqlCall.of("bot", "SELECT '\\'';COMMIT;DELETE FROM"
+        + " executives;--'")))
+        .isInstanceOfSatisfying(ToolCallRefusedException.class, e -> {
+          assertThat(e.decision().primaryReason().code())
+              .isEqualTo(ReasonCode.UNSUPPORTED_SERVER_SETTING);
+          assertThat(e.modelMessage()).contains("standard_conforming_strings = off");
+        });
+    assertThat(executives()).isEqualTo(1206);
+  }
+
+  @Test
   void aWriteOnProductionShowsItsRowsAndWhatTheyDoNotCount() {
     GuardedDataSource data = guard(airlock(b -> {}), PROD).reads(reader).writes(writer).build();
 

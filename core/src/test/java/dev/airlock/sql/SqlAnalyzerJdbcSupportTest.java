@@ -37,6 +37,13 @@ class SqlAnalyzerJdbcSupportTest {
         .isEqualTo(ReasonCode.PARAMETER_MISMATCH);
     assertThat(pg.analyze("SELECT ?", List.of(List.of(1))).reasons().get(0).message())
         .contains("bind strings, numbers, booleans or null");
+    // pgjdbc reads ?? as the operator ?, and a driver may see a placeholder in ?|
+    assertThat(pg.analyze("SELECT * FROM t WHERE j ?? 'a' AND id = ?", List.of(1))
+        .reasons().get(0).code()).isEqualTo(ReasonCode.PARAMETER_MISMATCH);
+    assertThat(pg.analyze("SELECT * FROM t WHERE j ?| array['a'] AND id = ?", List.of(1))
+        .reasons().get(0).code()).isEqualTo(ReasonCode.PARAMETER_MISMATCH);
+    assertThat(pg.analyze("DELETE FROM t WHERE owner = ? OR $1 IS NOT NULL", List.of(1))
+        .reasons().get(0).code()).isEqualTo(ReasonCode.PARAMETER_MISMATCH);
   }
 
   @Test
