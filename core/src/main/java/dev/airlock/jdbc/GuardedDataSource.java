@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -96,8 +95,11 @@ public final class GuardedDataSource {
   private static final int DEFAULT_MAX_CELL_CHARS = 500;
   private static final Set<String> HIDDEN_ROWS_KINDS =
       Set.of("CALL", "EXECUTE", "EXEC", "REFRESH", "DO", "LOAD", "COPY", "HANDLER");
+  /** Statements whose update count is every row they change, when nothing is nested in them. */
   private static final Set<String> DML_KINDS =
       Set.of("INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "UPSERT");
+  /** Statements whose RETURNING rows are the rows they changed. */
+  private static final Set<String> RETURNING_KINDS = Set.of("INSERT", "UPDATE", "DELETE", "MERGE");
   private static final Set<String> TRANSACTION_KINDS = Set.of("BEGIN", "START", "COMMIT", "END",
       "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "XA", "UNLOCK");
   private static final Pattern TRANSACTION_SETTING = Pattern.compile(
@@ -237,7 +239,7 @@ public final class GuardedDataSource {
       counter = null; // structure (CREATE, ALTER, DROP…) or settings: no rows to count
     }
     return airlock.execute(toolCall, counter,
-        execution -> List.of(write(execution, statement, call.parameters())));
+        execution -> List.of(write(execution, info, statement, call.parameters())));
   }
 
   private ToolCall toolCall(SqlCall call) {
@@ -502,8 +504,8 @@ public final class GuardedDataSource {
     return RowEstimates.estimate(readOnly, analyzer, info, statement, parameters, timeoutSeconds);
   }
 
-  private SqlResult write(Execution execution, String statement, List<Object> parameters)
-      throws SQLException {
+  private SqlResult write(Execution execution, StatementInfo info, String statement,
+      List<Object> parameters) throws SQLException {
     if (writes == null) {
       throw execution.refuse(ReasonCode.NO_WRITE_PATH, POLICY, "the write was allowed, but '"
           + environment.name() + "' has no data source for writes; the application must"
@@ -521,10 +523,9 @@ public final class GuardedDataSource {
       c.setAutoCommit(false);
       boolean done = false;
       try {
-        SqlResult result = writeOne(c, statement, parameters);
+        SqlResult result = writeOne(c, info, statement, parameters);
         // A write nested in a WITH clause or a function: the update count is not all it changed.
-        boolean nested = execution.sql().map(GuardedDataSource::hasNestedWrite).orElse(true)
-            || !DML_KINDS.contains(firstWord(statement));
+        boolean nested = hasNestedWrite(info) || !DML_KINDS.contains(info.kind());
         Long changed = nested ? null : result.updateCount();
         execution.record("rowsChanged", changed);
         if (ceiling.isPresent() && (changed == null || changed > ceiling.getAsLong())) {
@@ -554,8 +555,8 @@ public final class GuardedDataSource {
     }
   }
 
-  private SqlResult writeOne(Connection c, String statement, List<Object> parameters)
-      throws SQLException {
+  private SqlResult writeOne(Connection c, StatementInfo info, String statement,
+      List<Object> parameters) throws SQLException {
     try (Statement s = parameters.isEmpty() ? c.createStatement() : c.prepareStatement(statement)) {
       s.setQueryTimeout(timeoutSeconds);
       if (!Statements.execute(s, statement, parameters)) {
@@ -567,32 +568,20 @@ public final class GuardedDataSource {
       try (ResultSet rs = s.getResultSet()) {
         // RETURNING: every row is read, so the rows the write changed are all counted.
         Statements.Table table = Statements.read(rs, maxRows, maxCellChars, redactor, true);
-        boolean dml = Set.of("INSERT", "UPDATE", "DELETE", "MERGE")
-            .contains(firstWord(statement));
+        boolean dml = RETURNING_KINDS.contains(info.kind());
         return new SqlResult(statement, table.columns(), table.rows(),
             table.rowCount() > maxRows, dml ? table.rowCount() : null, environment.name());
       }
     }
   }
 
-  private static boolean hasNestedWrite(SqlAnalysis analysis) {
-    for (StatementInfo info : analysis.statements()) {
-      for (Reason reason : info.reasons()) {
-        if (reason.code().equals(ReasonCode.NESTED_WRITE)) {
-          return true;
-        }
+  private static boolean hasNestedWrite(StatementInfo info) {
+    for (Reason reason : info.reasons()) {
+      if (reason.code().equals(ReasonCode.NESTED_WRITE)) {
+        return true;
       }
     }
     return false;
-  }
-
-  private static String firstWord(String statement) {
-    String stripped = statement.stripLeading();
-    int end = 0;
-    while (end < stripped.length() && Character.isLetter(stripped.charAt(end))) {
-      end++;
-    }
-    return stripped.substring(0, end).toUpperCase(Locale.ROOT);
   }
 
   private static Map<String, Object> estimateFields(RowEstimate rows) {
@@ -616,7 +605,11 @@ public final class GuardedDataSource {
   private final class Target {
     private final Environment environment;
     private final DataSource data;
-    private final Map<String, Object> checks = new ConcurrentHashMap<>();
+    // Found out once per data source; two threads that race compute the same answer.
+    private volatile Boolean readOnlyTransactions;
+    private volatile String settingsProblem;
+    private volatile boolean settingsChecked;
+    private volatile CredentialReport credentials;
 
     Target(Environment environment, DataSource data) {
       this.environment = environment;
@@ -628,9 +621,9 @@ public final class GuardedDataSource {
      * out once; after that the answer is cached.
      */
     boolean verified(Connection c) throws SQLException {
-      Object known = checks.get("readOnlyTransactions");
+      Boolean known = readOnlyTransactions;
       if (known != null) {
-        return (Boolean) known;
+        return known;
       }
       boolean readOnly = true;
       if (environment.dialect() == SqlDialect.POSTGRESQL) {
@@ -644,7 +637,7 @@ public final class GuardedDataSource {
               + " round trip more per read", environment.name());
         }
       }
-      checks.put("readOnlyTransactions", readOnly);
+      readOnlyTransactions = readOnly;
       return readOnly;
     }
 
@@ -656,9 +649,8 @@ public final class GuardedDataSource {
      * statements by the server's reading could otherwise run a text the analysis saw as one.
      */
     String settingsMismatch(Connection c) throws SQLException {
-      Object known = checks.get("settings");
-      if (known != null) {
-        return known instanceof String problem ? problem : null;
+      if (settingsChecked) {
+        return settingsProblem;
       }
       String problem = null;
       String query = switch (environment.dialect()) {
@@ -684,18 +676,19 @@ public final class GuardedDataSource {
           }
         }
       }
-      checks.put("settings", problem != null ? problem : Boolean.TRUE);
+      settingsProblem = problem;
+      settingsChecked = true;
       return problem;
     }
 
     CredentialReport report() {
-      CredentialReport known = (CredentialReport) checks.get("credentials");
+      CredentialReport known = credentials;
       if (known != null) {
         return known;
       }
       CredentialReport report = inspect();
       if (report.error() == null) {
-        checks.putIfAbsent("credentials", report);
+        credentials = report;
       }
       return report;
     }

@@ -89,18 +89,12 @@ final class RowEstimates {
       List<Object> parameters, int timeoutSeconds) throws SQLException {
     String explain = (dialect == SqlDialect.POSTGRESQL ? "EXPLAIN (FORMAT JSON) "
         : "EXPLAIN FORMAT=JSON ") + statement;
-    try (PreparedStatement s = parameters.isEmpty() ? null : c.prepareStatement(explain);
-        Statement plain = parameters.isEmpty() ? c.createStatement() : null) {
-      Statement st = s != null ? s : plain;
-      st.setQueryTimeout(timeoutSeconds);
-      ResultSet rs;
-      if (s != null) {
-        Statements.bind(s, parameters);
-        rs = s.executeQuery();
-      } else {
-        rs = plain.executeQuery(explain);
+    try (Statement s = parameters.isEmpty() ? c.createStatement() : c.prepareStatement(explain)) {
+      s.setQueryTimeout(timeoutSeconds);
+      if (!Statements.execute(s, explain, parameters)) {
+        return null;
       }
-      try (rs) {
+      try (ResultSet rs = s.getResultSet()) {
         if (!rs.next()) {
           return null;
         }
@@ -151,19 +145,19 @@ final class RowEstimates {
   }
 
   private static void visit(JsonNode node, long[] max) {
+    if (node.isArray()) {
+      node.forEach(element -> visit(element, max));
+      return;
+    }
     node.fields().forEachRemaining(field -> {
       String name = field.getKey();
       JsonNode value = field.getValue();
-      if ((name.equals("rows") || name.equals("rows_examined_per_scan")) && value.canConvertToLong()
-          || (name.equals("rows") || name.equals("rows_examined_per_scan")) && value.isTextual()
-          && value.asText().matches("\\d{1,18}")) {
+      boolean rows = name.equals("rows") || name.equals("rows_examined_per_scan");
+      if (rows && (value.canConvertToLong()
+          || value.isTextual() && value.asText().matches("\\d{1,18}"))) {
         max[0] = Math.max(max[0], value.asLong());
       } else if (value.isContainerNode()) {
-        if (value.isArray()) {
-          value.forEach(element -> visit(element, max));
-        } else {
-          visit(value, max);
-        }
+        visit(value, max);
       }
     });
   }
@@ -233,8 +227,7 @@ final class RowEstimates {
   }
 
   private static String describe(Exception e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    String line = message.strip().lines().findFirst().orElse("");
-    return line.length() > 200 ? line.substring(0, 197) + "..." : line;
+    return e.getMessage() == null ? e.getClass().getSimpleName()
+        : Statements.firstLine(e.getMessage(), 200);
   }
 }

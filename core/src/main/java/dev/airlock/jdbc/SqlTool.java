@@ -152,10 +152,6 @@ public final class SqlTool {
   }
 
   private static String firstLine(String message) {
-    if (message == null) {
-      return "no message";
-    }
-    String line = message.strip().lines().findFirst().orElse("");
-    return line.length() > 300 ? line.substring(0, 297) + "..." : line;
+    return message == null ? "no message" : Statements.firstLine(message, 300);
   }
 }

@@ -51,6 +51,12 @@ final class Statements {
     return statement.execute(text);
   }
 
+  /** The first line of a driver's message, at most {@code max} characters. */
+  static String firstLine(String message, int max) {
+    String line = message.strip().lines().findFirst().orElse("");
+    return line.length() > max ? line.substring(0, max - 3) + "..." : line;
+  }
+
   /** The update count, from drivers with or without the long form. */
   static long updateCount(java.sql.Statement statement) throws SQLException {
     try {
