@@ -561,7 +561,9 @@ public final class Airlock implements AutoCloseable {
   private Decision askApprover(ToolCall call, Decision.NeedsApproval pending) {
     String what = what(call, pending.effect());
     ApprovalRequest request = new ApprovalRequest(pending.id(), call,
-        environments.get(call.environment()), pending.effect(), pending.reasons());
+        environments.get(call.environment()), pending.effect(), pending.reasons(), null, null,
+        List.of(), null, pending.maxRows(), null, java.time.Instant.now(),
+        java.time.Instant.now());
     ApprovalDecision answer;
     try {
       // request() runs on Airlock's own thread, so that an approver that blocks instead of

@@ -14,6 +14,7 @@ import java.util.Optional;
  * Environment prod = Environment.production("orders-db");               // PostgreSQL
  * Environment dev = Environment.development("orders-dev").withDialect(SqlDialect.H2);
  * Environment replica = Environment.replica("orders-replica", "orders-db"); // copies orders-db
+ * Environment staging = Environment.staging("orders-staging", "orders-db"); // mirrors orders-db
  * }</pre>
  *
  * <p>Immutable and thread-safe.
@@ -104,6 +105,22 @@ public record Environment(String name, Tier tier, SqlDialect dialect, String mir
    */
   public static Environment staging(String name) {
     return new Environment(name, Tier.STAGING, SqlDialect.POSTGRESQL);
+  }
+
+  /**
+   * A staging environment on PostgreSQL that mirrors a production environment: a production-size
+   * copy where destructive statements are tried before they may run on production (the
+   * staging-first policy, {@link dev.airlock.policy.StagingFirst}).
+   *
+   * @param name the staging environment's name
+   * @param production the name of the production environment it mirrors
+   * @return the environment
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if a name is blank, or both are the same
+   */
+  public static Environment staging(String name, String production) {
+    return new Environment(name, Tier.STAGING, SqlDialect.POSTGRESQL,
+        Checks.notNull(production, "production"));
   }
 
   /**

@@ -50,6 +50,27 @@ public record ReasonCode(String name) {
   public static final ReasonCode APPROVER_ERROR = new ReasonCode("APPROVER_ERROR");
   /** The approval came from the agent's own principal, which may never approve its own call. */
   public static final ReasonCode SELF_APPROVAL = new ReasonCode("SELF_APPROVAL");
+  /** A person approved the call earlier, and this run used that single-use grant. */
+  public static final ReasonCode GRANT_USED = new ReasonCode("GRANT_USED");
+  /** A request for this exact call is waiting for a person; nothing runs until they answer. */
+  public static final ReasonCode APPROVAL_PENDING = new ReasonCode("APPROVAL_PENDING");
+  /** The approval request or its grant expired before it was used. */
+  public static final ReasonCode APPROVAL_EXPIRED = new ReasonCode("APPROVAL_EXPIRED");
+  /** The approval request is unknown, already used, or not approved (for {@code resume}). */
+  public static final ReasonCode NO_GRANT = new ReasonCode("NO_GRANT");
+  /** The approval store could not be read or written, so nothing that needs approval runs. */
+  public static final ReasonCode APPROVAL_STORE_UNAVAILABLE =
+      new ReasonCode("APPROVAL_STORE_UNAVAILABLE");
+  /** A destructive statement on production has not run successfully on its staging mirror. */
+  public static final ReasonCode STAGING_RUN_REQUIRED = new ReasonCode("STAGING_RUN_REQUIRED");
+  /** The same statement ran successfully on the staging mirror within the window. */
+  public static final ReasonCode STAGING_RUN_FOUND = new ReasonCode("STAGING_RUN_FOUND");
+  /** The production row estimate is far above the rows the staging run changed. */
+  public static final ReasonCode STAGING_ROWS_DIFFER = new ReasonCode("STAGING_ROWS_DIFFER");
+  /** The agent used up its budget of writes on production for now. */
+  public static final ReasonCode WRITE_BUDGET_EXCEEDED = new ReasonCode("WRITE_BUDGET_EXCEEDED");
+  /** The agent was refused so often that Airlock engaged the kill switch for it. */
+  public static final ReasonCode AUTO_KILL = new ReasonCode("AUTO_KILL");
   /** The audit log could not record the call, so it may not run. */
   public static final ReasonCode AUDIT_UNAVAILABLE = new ReasonCode("AUDIT_UNAVAILABLE");
 

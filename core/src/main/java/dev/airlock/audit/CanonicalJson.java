@@ -18,18 +18,30 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The one canonical JSON form of the audit log, defined in {@link JsonLinesAuditSink}: keys sorted
  * by {@link String#compareTo} at every level, UTF-8, no whitespace, numbers without exponent or
- * floating point. Writing a value, parsing it with {@link #parseObject} and writing it again gives
- * the same bytes, which is what lets a verifier recompute a line's hash.
+ * floating point. Writing a value, parsing it with {@link #parse} and writing it again gives
+ * the same bytes, which is what lets a verifier recompute a line's hash, and what approval grants
+ * bind to ({@link #sha256(Map)} over a call's tool, arguments, environment and agent).
+ *
+ * <pre>{@code
+ * String hash = CanonicalJson.sha256(Map.of("tool", "run_sql", "arguments", arguments));
+ * }</pre>
+ *
+ * <p>Thread-safe; not instantiable.
  */
-final class CanonicalJson {
+public final class CanonicalJson {
   /** Deeper than any real event; stops cyclic or hostile structures early. */
   static final int MAX_DEPTH = 64;
 
@@ -63,6 +75,54 @@ final class CanonicalJson {
       new TypeReference<>() {};
 
   private CanonicalJson() {}
+
+  /**
+   * Writes a JSON object in canonical form, as UTF-8.
+   *
+   * @param object the object; its values must be JSON-like (null, boolean, number, string, list,
+   *     map with string keys)
+   * @return the canonical bytes
+   * @throws NullPointerException if {@code object} is null
+   * @throws IllegalArgumentException naming the path of a value that JSON cannot hold
+   */
+  public static byte[] bytes(Map<String, ?> object) {
+    return write(Objects.requireNonNull(object, "object must not be null"), "object");
+  }
+
+  /**
+   * Returns the SHA-256 of an object's canonical bytes, in lower-case hex: equal for objects that
+   * JSON cannot tell apart (key order, {@code 1} and {@code 1.0}), different for any other change.
+   *
+   * @param object the object; its values must be JSON-like
+   * @return 64 hex digits
+   * @throws NullPointerException if {@code object} is null
+   * @throws IllegalArgumentException naming the path of a value that JSON cannot hold
+   */
+  public static String sha256(Map<String, ?> object) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes(object)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  /**
+   * Reads one JSON object written by {@link #bytes(Map)} (or any JSON object): floats as {@link
+   * BigDecimal}, duplicate keys and trailing content refused.
+   *
+   * @param json the JSON text
+   * @return the object, in the order of its keys
+   * @throws NullPointerException if {@code json} is null
+   * @throws IllegalArgumentException if the text is not exactly one JSON object
+   */
+  public static Map<String, Object> parse(String json) {
+    Objects.requireNonNull(json, "json must not be null");
+    try {
+      return parseObject(json.getBytes(StandardCharsets.UTF_8));
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not one JSON object: " + e.getOriginalMessage(), e);
+    }
+  }
 
   /**
    * Writes a JSON object in canonical form.
