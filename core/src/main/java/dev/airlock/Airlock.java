@@ -1,25 +1,30 @@
 package dev.airlock;
 
 import dev.airlock.approval.ApprovalDecision;
-import dev.airlock.approval.ApprovalRequest;
+import dev.airlock.approval.ApprovalMode;
+import dev.airlock.approval.ApprovalRecord;
+import dev.airlock.approval.ApprovalStatus;
+import dev.airlock.approval.ApprovalStore;
 import dev.airlock.approval.Approver;
 import dev.airlock.audit.AuditEvent;
 import dev.airlock.audit.AuditException;
 import dev.airlock.audit.AuditSink;
+import dev.airlock.audit.CanonicalJson;
 import dev.airlock.audit.JsonLinesAuditSink;
 import dev.airlock.policy.EffectRules;
 import dev.airlock.policy.Policy;
 import dev.airlock.policy.PolicyContext;
 import dev.airlock.policy.RowLimit;
+import dev.airlock.policy.StagingFirst;
 import dev.airlock.policy.Vote;
 import dev.airlock.policy.Vote.Verdict;
 import dev.airlock.sql.SqlAnalysis;
 import dev.airlock.sql.SqlAnalyzer;
 import dev.airlock.sql.SqlDialect;
-import io.github.resilience4j.timelimiter.TimeLimiter;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -30,10 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,18 +93,26 @@ public final class Airlock implements AutoCloseable {
   private static final String APPROVER = "approver";
   private static final String KILL_SWITCH = "kill-switch";
   private static final String CUSTOM_POLICY = "custom-policy";
+  /** Refusals that say nothing about the agent's behaviour, so the auto-kill does not count them. */
+  private static final Set<ReasonCode> NOT_THE_AGENTS_DOING = Set.of(ReasonCode.KILL_SWITCH,
+      ReasonCode.AUDIT_UNAVAILABLE, ReasonCode.APPROVAL_STORE_UNAVAILABLE,
+      ReasonCode.APPROVAL_TIMEOUT, ReasonCode.APPROVER_ERROR, ReasonCode.NO_APPROVER);
 
   private final Map<String, Environment> environments;
   private final Map<String, ToolSpec> tools;
   private final Map<SqlDialect, SqlAnalyzer> sqlAnalyzers;
   private final List<Policy> policies;
   private final Approver approver;
-  private final TimeLimiter approvalTimeLimiter;
-  private final ExecutorService approvalExecutor;
   private final AuditSink audit;
   private final boolean ownsAudit;
   private final boolean allowReadsWhenAuditFails;
-  private final KillSwitch killSwitch;
+  private final AuditedKillSwitch killSwitch;
+  private final Clock clock;
+  private final ApprovalStore store;
+  private final ApprovalGate gate;
+  private final WriteBudget writeBudget;
+  private final AutoKill autoKill;
+  private final Map<String, ToolHandler> handlers = new ConcurrentHashMap<>();
 
   private Airlock(Builder b, AuditSink audit, boolean ownsAudit) {
     this.environments = Map.copyOf(b.environments);
@@ -120,26 +130,28 @@ public final class Airlock implements AutoCloseable {
     if (b.policies.stream().noneMatch(RowLimit.class::isInstance)) {
       all.add(RowLimit.defaults());
     }
+    if (b.policies.stream().noneMatch(StagingFirst.class::isInstance)) {
+      all.add(StagingFirst.defaults());
+    }
     all.addAll(b.policies);
     this.policies = List.copyOf(all);
     this.approver = b.approver;
-    this.approvalTimeLimiter = TimeLimiter.of(
-        "airlock-approval",
-        TimeLimiterConfig.custom()
-            .timeoutDuration(
-                b.approvalTimeout != null ? b.approvalTimeout : Builder.DEFAULT_APPROVAL_TIMEOUT)
-            .cancelRunningFuture(true)
-            .build());
-    this.approvalExecutor = Executors.newCachedThreadPool(task -> {
-      Thread thread = new Thread(task, "airlock-approval");
-      thread.setDaemon(true);
-      return thread;
-    });
     this.audit = audit;
     this.ownsAudit = ownsAudit;
     this.allowReadsWhenAuditFails = b.allowReadsWhenAuditFails;
+    this.clock = b.clock != null ? b.clock : Clock.systemUTC();
     this.killSwitch = new AuditedKillSwitch(
-        b.killSwitch != null ? b.killSwitch : KillSwitch.inMemory(), audit);
+        b.killSwitch != null ? b.killSwitch : new InMemoryKillSwitch(clock), audit);
+    this.store = b.store != null ? b.store : ApprovalStore.inMemory();
+    this.gate = new ApprovalGate(this, approver, store,
+        b.mode != null ? b.mode : ApprovalMode.ASYNC, clock,
+        b.requestLifetime != null ? b.requestLifetime : Builder.DEFAULT_REQUEST_LIFETIME,
+        b.grantLifetime != null ? b.grantLifetime : Builder.DEFAULT_GRANT_LIFETIME,
+        b.approvalTimeout != null ? b.approvalTimeout : Builder.DEFAULT_APPROVAL_TIMEOUT);
+    this.writeBudget = b.budgetWrites == 0 ? null
+        : new WriteBudget(b.budgetWrites, b.budgetPeriod, clock);
+    this.autoKill = b.autoKillCalls == 0 ? null : new AutoKill(b.autoKillCalls,
+        b.autoKillPercent, b.autoKillWindow, clock, killSwitch);
   }
 
   /**
@@ -224,16 +236,152 @@ public final class Airlock implements AutoCloseable {
     Decided decided = decide(call, counter);
     Decision decision = recorded(call, decided.decision(), "execute");
     if (decision instanceof Decision.NeedsApproval pending) {
-      decision = askApprover(call, pending);
+      decision = gate.pass(call, pending, decided);
       Reason stop = decision.isAllowed() ? killSwitchReason(call, decision.effect()) : null;
       if (stop != null) {
         decision = recorded(call, deny(decision, stop), "execute");
       }
+    } else if (decision.isAllowed()) {
+      decision = spendWriteBudget(call, decision);
     }
     if (!decision.isAllowed()) {
+      if (decision instanceof Decision.Deny) {
+        countRefusal(call.agent(), decision);
+      }
       throw new ToolCallRefusedException(call.tool(), decision);
     }
-    return run(call, new Execution(call, decision, decided.analysis(), decided.rows()), action);
+    Execution execution = new Execution(call, decision, decided.analysis(), decided.rows());
+    T result;
+    try {
+      result = run(call, execution, action);
+    } catch (ToolCallRefusedException e) {
+      countRefusal(call.agent(), e.decision());
+      throw e;
+    }
+    if (autoKill != null) {
+      autoKill.allowed(call.agent());
+    }
+    recordStagingRun(call, decided, execution);
+    return result;
+  }
+
+  /**
+   * Records a person's decision on a pending approval request, made outside the approver that was
+   * asked: on a web page, in a chat, from an operator's tool, on another instance after a restart.
+   * An approval creates the single-use grant (15 minutes by default); the call runs when the agent
+   * re-sends it exactly, or when the application calls {@link #resume(String)}. An approver whose
+   * principal is the agent's is refused ({@code SELF_APPROVAL}, audited). A rejection counts as a
+   * refusal of the agent (see {@link Builder#autoKill}).
+   *
+   * @param requestId the request, as the refusal named it
+   * @param decision the person's decision; a lower row ceiling in it holds
+   * @return the request as decided
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if there is no such request, or the decision is by the agent
+   *     itself
+   * @throws IllegalStateException if the request is no longer pending (decided, used or expired)
+   * @throws dev.airlock.approval.ApprovalStoreException if the approval store cannot be reached
+   */
+  public ApprovalRecord decide(String requestId, ApprovalDecision decision) {
+    Checks.notBlank(requestId, "requestId");
+    Checks.notNull(decision, "decision");
+    return gate.decide(requestId, decision, true);
+  }
+
+  /**
+   * Returns the approval requests waiting for a person, oldest first; lapsed ones are marked
+   * expired (and audited) first.
+   *
+   * @return the pending requests
+   * @throws dev.airlock.approval.ApprovalStoreException if the approval store cannot be reached
+   */
+  public List<ApprovalRecord> pendingApprovals() {
+    return gate.pending();
+  }
+
+  /**
+   * Runs an approved call on the agent's behalf, from the approval store alone: the call as it was
+   * recorded goes to the {@link ToolHandler} registered for its tool and environment, back through
+   * {@link #execute}, which uses the grant once. Works after a restart, on any instance that shares
+   * the store.
+   *
+   * @param requestId the approved request
+   * @return what the tool returned
+   * @throws NullPointerException if {@code requestId} is null
+   * @throws IllegalArgumentException if there is no such request
+   * @throws IllegalStateException if no handler is registered for the call's tool and environment
+   * @throws ToolCallRefusedException if the request is not approved or its grant was used or
+   *     expired ({@code NO_GRANT}), or the call is refused now (e.g. the kill switch)
+   * @throws ToolExecutionException if the tool threw a checked exception
+   * @throws dev.airlock.approval.ApprovalStoreException if the approval store cannot be reached
+   */
+  public Object resume(String requestId) {
+    Checks.notBlank(requestId, "requestId");
+    ApprovalRecord r = gate.find(requestId).orElseThrow(() -> new IllegalArgumentException(
+        "there is no approval request " + requestId));
+    ToolCall call = r.call();
+    if (r.status() != ApprovalStatus.APPROVED) {
+      Decision.Deny deny = new Decision.Deny(UUID.randomUUID().toString(), call.callId(),
+          r.effect(), List.of(new Reason(ReasonCode.NO_GRANT, ApprovalGate.APPROVER, "request "
+              + requestId + " is " + r.status() + "; only an approved request whose grant is"
+              + " unused can be resumed")));
+      throw new ToolCallRefusedException(call.tool(), recorded(call, deny, "resume"));
+    }
+    ToolHandler handler = handlers.get(handlerKey(call.tool(), call.environment()));
+    if (handler == null) {
+      throw new IllegalStateException("no handler is registered for tool '" + call.tool()
+          + "' on '" + call.environment() + "': register one with registerHandler (a"
+          + " GuardedDataSource registers its SQL tool), or let the agent send the call again");
+    }
+    try {
+      return handler.handle(call);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new ToolExecutionException(call.tool(), e);
+    }
+  }
+
+  /**
+   * Registers how to run calls of a tool on an environment from their recorded form alone, for
+   * {@link #resume(String)}. A later registration for the same tool and environment replaces the
+   * earlier one.
+   *
+   * @param tool the tool's name
+   * @param environment the environment's name
+   * @param handler runs a recorded call through Airlock again
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if a name is blank
+   */
+  public void registerHandler(String tool, String environment, ToolHandler handler) {
+    Checks.notBlank(tool, "tool");
+    Checks.notBlank(environment, "environment");
+    Checks.notNull(handler, "handler");
+    handlers.put(handlerKey(tool, environment), handler);
+  }
+
+  /**
+   * The hash that makes two SQL calls "the same statement" for staging-first: SHA-256 (lower-case
+   * hex) over the canonical JSON of the exact text and its bind parameters.
+   *
+   * @param sql the exact text
+   * @param parameters the bind parameters, in order (JSON-like values)
+   * @return 64 hex digits
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if a parameter is not JSON-like
+   */
+  public static String statementSha256(String sql, List<?> parameters) {
+    Map<String, Object> statement = new LinkedHashMap<>();
+    statement.put("sql", Checks.notNull(sql, "sql"));
+    statement.put("parameters", new ArrayList<>(Checks.notNull(parameters, "parameters")));
+    return CanonicalJson.sha256(statement);
+  }
+
+  private static String handlerKey(String tool, String environment) {
+    return tool + '\u0000' + environment;
   }
 
   /**
@@ -255,6 +403,7 @@ public final class Airlock implements AutoCloseable {
     Decision.Deny deny = new Decision.Deny(
         UUID.randomUUID().toString(), call.callId(), effect, List.of(reason));
     Decision recorded = recorded(call, deny, "refuse");
+    countRefusal(call.agent(), recorded);
     return (Decision.Deny) recorded;
   }
 
@@ -331,16 +480,16 @@ public final class Airlock implements AutoCloseable {
    */
   @Override
   public void close() {
-    approvalExecutor.shutdownNow();
+    gate.close();
     if (ownsAudit) {
       audit.close();
     }
   }
 
-  /** A decision with what it was made from, for the execution. */
-  private record Decided(Decision decision, SqlAnalysis analysis, RowEstimate rows) {
+  /** A decision with what it was made from, for the approval request and the execution. */
+  record Decided(Decision decision, SqlAnalysis analysis, RowEstimate rows, StagingRun staging) {
     Decided(Decision decision) {
-      this(decision, null, null);
+      this(decision, null, null, null);
     }
   }
 
@@ -388,15 +537,120 @@ public final class Airlock implements AutoCloseable {
     if (counter != null && analysis != null && effect != Effect.READ) {
       rows = countRows(call, counter, analysis);
     }
-    Decision decision =
-        vote(id, call, new PolicyContext(environment, effect, analysis, rows));
+    StagingRun staging = null;
+    if (analysis != null && effect == Effect.DESTRUCTIVE
+        && environment.tier() == Tier.PRODUCTION) {
+      try {
+        staging = lastStagingRun(environment, call);
+      } catch (RuntimeException e) {
+        log.warn("Staging runs could not be read ({}); denying call {}", e.getClass().getName(),
+            call.callId());
+        log.debug("Approval store failure", e);
+        return denied(id, call, effect, ReasonCode.APPROVAL_STORE_UNAVAILABLE, AIRLOCK,
+            what(call, effect) + " needs a staging run first, and the staging runs cannot be"
+                + " read from the approval store");
+      }
+    }
+    Decision decision = vote(id, call,
+        new PolicyContext(environment, effect, analysis, rows, staging, clock.instant()));
     if (decision instanceof Decision.NeedsApproval && approver == null) {
       decision = deny(decision, new Reason(ReasonCode.NO_APPROVER, AIRLOCK,
           what(call, effect) + " needs a person's approval, and no approver is configured"));
     }
     log.debug("Decision {} for call {} ({} on {}): {}", id, call.callId(), call.tool(),
         call.environment(), AuditRecords.kind(decision));
-    return new Decided(decision, analysis, rows);
+    return new Decided(decision, analysis, rows, staging);
+  }
+
+  /** The newest run of the call's statement on any staging mirror of {@code production}. */
+  private StagingRun lastStagingRun(Environment production, ToolCall call) {
+    String hash = statementSha256(sqlText(call), sqlParameters(call));
+    StagingRun newest = null;
+    for (Environment staging : environments.values()) {
+      if (staging.tier() == Tier.STAGING && production.name().equals(staging.mirrors())) {
+        StagingRun run = store.lastStagingRun(staging.name(), hash, Instant.EPOCH).orElse(null);
+        if (run != null && (newest == null || run.ranAt().isAfter(newest.ranAt()))) {
+          newest = run;
+        }
+      }
+    }
+    return newest;
+  }
+
+  /** After a write ran on a staging mirror: the evidence staging-first looks for on production. */
+  private void recordStagingRun(ToolCall call, Decided decided, Execution execution) {
+    Environment environment = environments.get(call.environment());
+    if (decided.analysis() == null || execution.decision().effect() == Effect.READ
+        || environment.tier() != Tier.STAGING || environment.mirrors() == null) {
+      return;
+    }
+    Long rows = execution.changedRows();
+    StagingRun run = new StagingRun(statementSha256(sqlText(call), sqlParameters(call)),
+        environment.name(), environment.mirrors(), rows == null ? -1 : rows, clock.instant(),
+        call.callId(), call.agent());
+    try {
+      store.recordStagingRun(run);
+    } catch (RuntimeException e) {
+      // The run happened; without its evidence, production asks for another one (fail closed).
+      log.warn("Staging run of call {} could not be recorded ({}); production will ask for"
+          + " another", call.callId(), e.getClass().getName());
+      return;
+    }
+    audit(AuditRecords.stagingRun(run));
+  }
+
+  /** The SQL text a SQL tool's call carries, or null for other tools. */
+  String sqlText(ToolCall call) {
+    ToolSpec spec = tools.get(call.tool());
+    return spec != null && spec.isSql()
+        && call.arguments().get(spec.sqlArgument()) instanceof String text ? text : null;
+  }
+
+  private static List<?> sqlParameters(ToolCall call) {
+    return call.arguments().get(ToolSpec.PARAMETERS_ARGUMENT) instanceof List<?> list
+        ? list : List.of();
+  }
+
+  /** The SQL re-flowed for a person to read, or null if it cannot be. */
+  String formatSql(Environment environment, String sql) {
+    return null;
+  }
+
+  /** Spends one write of the agent's budget for a write on production, or refuses the call. */
+  Decision spendWriteBudget(ToolCall call, Decision decision) {
+    Environment environment = environments.get(call.environment());
+    if (writeBudget == null || decision.effect() == Effect.READ || environment == null
+        || environment.tier() != Tier.PRODUCTION || writeBudget.spend(call.agent())) {
+      return decision;
+    }
+    return recorded(call, deny(decision, new Reason(ReasonCode.WRITE_BUDGET_EXCEEDED, AIRLOCK,
+        what(call, decision.effect()) + " is refused: agent '" + call.agent() + "' has used its"
+            + " budget of " + writeBudget.describe() + "; wait, or ask a person why it writes so"
+            + " much")), "execute");
+  }
+
+  /** Counts a refusal of the agent's own doing towards the auto-kill. */
+  private void countRefusal(String agent, Decision decision) {
+    ReasonCode code = decision.primaryReason().code();
+    if (!NOT_THE_AGENTS_DOING.contains(code)) {
+      countRefusal(agent);
+    }
+  }
+
+  void countRefusal(String agent) {
+    if (autoKill != null) {
+      autoKill.refused(agent);
+    }
+  }
+
+  /** Writes an event that must not stop anything: a failure is logged. */
+  void audit(AuditEvent event) {
+    try {
+      audit.append(event);
+    } catch (Throwable e) {
+      rethrowIfFatal(e);
+      log.warn("Audit event '{}' could not be written ({})", event.type(), e.getClass().getName());
+    }
   }
 
   /** The counter's estimate; its failure is an estimate without figures, judged as unknown rows. */
@@ -525,12 +779,12 @@ public final class Airlock implements AutoCloseable {
     }
   }
 
-  private Decision recorded(ToolCall call, Decision decision, String phase) {
+  Decision recorded(ToolCall call, Decision decision, String phase) {
     return appendOrDeny(AuditRecords.evaluation(phase, call, decision), call, decision);
   }
 
   /** Writes an event that must precede the next step; if it cannot be written, the call stops. */
-  private Decision appendOrDeny(AuditEvent event, ToolCall call, Decision decision) {
+  Decision appendOrDeny(AuditEvent event, ToolCall call, Decision decision) {
     try {
       audit.append(event);
       return decision;
@@ -556,72 +810,6 @@ public final class Airlock implements AutoCloseable {
       }
       return deny(decision, unavailable);
     }
-  }
-
-  private Decision askApprover(ToolCall call, Decision.NeedsApproval pending) {
-    String what = what(call, pending.effect());
-    ApprovalRequest request = new ApprovalRequest(pending.id(), call,
-        environments.get(call.environment()), pending.effect(), pending.reasons(), null, null,
-        List.of(), null, pending.maxRows(), null, java.time.Instant.now(),
-        java.time.Instant.now());
-    ApprovalDecision answer;
-    try {
-      // request() runs on Airlock's own thread, so that an approver that blocks instead of
-      // returning a stage is bounded by the timeout too.
-      answer = approvalTimeLimiter.executeFutureSupplier(() -> CompletableFuture
-          .supplyAsync(() -> approver.request(request), approvalExecutor)
-          .thenCompose(stage -> stage));
-    } catch (TimeoutException e) {
-      return approvalOutcome(call, pending, "TIMEOUT", null, null, ReasonCode.APPROVAL_TIMEOUT,
-          what + " was not approved: no person answered within "
-              + approvalTimeLimiter.getTimeLimiterConfig().getTimeoutDuration());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return approvalOutcome(call, pending, "ERROR", null, null, ReasonCode.APPROVER_ERROR,
-          what + " was not approved: waiting for a person was interrupted");
-    } catch (Throwable e) {
-      rethrowIfFatal(e);
-      log.warn("Approver failed for request {} ({}); denying the call", pending.id(),
-          e.getClass().getName());
-      log.debug("Approver failure", e);
-      return approvalOutcome(call, pending, "ERROR", null, null, ReasonCode.APPROVER_ERROR,
-          what + " was not approved: the approver failed");
-    }
-    if (answer == null) {
-      return approvalOutcome(call, pending, "ERROR", null, null, ReasonCode.APPROVER_ERROR,
-          what + " was not approved: the approver gave no answer");
-    }
-    if (isAgent(answer.by(), call.agent())) {
-      return approvalOutcome(call, pending, "SELF_APPROVAL", answer.by(), answer.comment(),
-          ReasonCode.SELF_APPROVAL,
-          what + " was not approved: agent '" + call.agent() + "' may not approve its own call");
-    }
-    if (!answer.approved()) {
-      String comment = answer.comment() == null ? "" : ": " + answer.comment();
-      return approvalOutcome(call, pending, "REJECTED", answer.by(), answer.comment(),
-          ReasonCode.APPROVAL_REJECTED, what + " was rejected by a person" + comment);
-    }
-    List<Reason> reasons = new ArrayList<>();
-    reasons.add(new Reason(ReasonCode.APPROVED, APPROVER, "approved by " + answer.by()));
-    reasons.addAll(pending.reasons());
-    // The ceiling asked for is the one approved: a person who approved 12 rows approved no more.
-    Decision allow = new Decision.Allow(pending.id(), call.callId(), pending.effect(), reasons,
-        pending.maxRows());
-    return appendOrDeny(
-        AuditRecords.approval(call, pending.id(), "APPROVED", answer.by(), answer.comment(), allow),
-        call, allow);
-  }
-
-  /** Principals compare without case and surrounding blanks: "Bot " is still the agent "bot". */
-  private static boolean isAgent(String approver, String agent) {
-    return approver.strip().equalsIgnoreCase(agent.strip());
-  }
-
-  private Decision approvalOutcome(ToolCall call, Decision.NeedsApproval pending, String outcome,
-      String by, String comment, ReasonCode code, String message) {
-    Decision denied = deny(pending, new Reason(code, APPROVER, message));
-    return appendOrDeny(
-        AuditRecords.approval(call, pending.id(), outcome, by, comment, denied), call, denied);
   }
 
   private <T> T run(ToolCall call, Execution execution, GuardedAction<T> action) {
@@ -656,7 +844,7 @@ public final class Airlock implements AutoCloseable {
   }
 
   /** How Airlock's own reasons name a call: {@code WRITE call of 'refund_order' on 'prod'}. */
-  private static String what(ToolCall call, Effect effect) {
+  static String what(ToolCall call, Effect effect) {
     return effect + " call of '" + call.tool() + "' on '" + call.environment() + "'";
   }
 
@@ -671,7 +859,7 @@ public final class Airlock implements AutoCloseable {
   }
 
   /** A refusal of the same call, with {@code first} as its deciding reason before the others. */
-  private static Decision deny(Decision decision, Reason first) {
+  static Decision deny(Decision decision, Reason first) {
     List<Reason> reasons = new ArrayList<>();
     reasons.add(first);
     reasons.addAll(decision.reasons());
@@ -679,7 +867,7 @@ public final class Airlock implements AutoCloseable {
   }
 
   /** Errors the JVM cannot go on after propagate; everything else becomes a refusal. */
-  private static void rethrowIfFatal(Throwable e) {
+  static void rethrowIfFatal(Throwable e) {
     if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
       throw (VirtualMachineError) e;
     }
@@ -693,6 +881,8 @@ public final class Airlock implements AutoCloseable {
    */
   public static final class Builder {
     private static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration DEFAULT_REQUEST_LIFETIME = Duration.ofHours(24);
+    private static final Duration DEFAULT_GRANT_LIFETIME = Duration.ofMinutes(15);
     private static final Duration MIN_APPROVAL_TIMEOUT = Duration.ofMillis(1);
     // A synchronous wait longer than a day holds a thread for nothing; no person answers by then.
     private static final Duration MAX_APPROVAL_TIMEOUT = Duration.ofDays(1);
@@ -707,6 +897,18 @@ public final class Airlock implements AutoCloseable {
     private Path auditLog;
     private KillSwitch killSwitch;
     private boolean allowReadsWhenAuditFails;
+    private ApprovalStore store;
+    private ApprovalMode mode;
+    private Clock clock;
+    private Duration requestLifetime;
+    private Duration grantLifetime;
+    private int budgetWrites = 10;
+    private Duration budgetPeriod = Duration.ofMinutes(1);
+    private boolean budgetSet;
+    private int autoKillCalls = 10;
+    private int autoKillPercent = 50;
+    private Duration autoKillWindow = Duration.ofSeconds(60);
+    private boolean autoKillSet;
 
     private Builder() {}
 
@@ -894,6 +1096,192 @@ public final class Airlock implements AutoCloseable {
       }
       this.approvalTimeout = timeout;
       return this;
+    }
+
+    /**
+     * Sets where approval requests, grants and staging runs are kept; in this process's memory by
+     * default ({@link ApprovalStore#inMemory()}). A {@link dev.airlock.approval.JdbcApprovalStore}
+     * shares them between instances and keeps them across restarts.
+     *
+     * @param store the store
+     * @return this builder
+     * @throws NullPointerException if {@code store} is null
+     * @throws IllegalStateException if a store was already set
+     */
+    public Builder approvalStore(ApprovalStore store) {
+      Checks.notNull(store, "store");
+      if (this.store != null) {
+        throw new IllegalStateException("approvalStore was already set to " + this.store);
+      }
+      this.store = store;
+      return this;
+    }
+
+    /**
+     * Sets how {@code execute} treats a call that needs a person: {@link ApprovalMode#ASYNC} (the
+     * default) refuses at once naming the request, and the call runs once when re-sent after the
+     * approval; {@link ApprovalMode#SYNC} waits up to the {@linkplain #approvalTimeout approval
+     * timeout}.
+     *
+     * @param mode the mode
+     * @return this builder
+     * @throws NullPointerException if {@code mode} is null
+     * @throws IllegalStateException if the mode was already set
+     */
+    public Builder approvalMode(ApprovalMode mode) {
+      Checks.notNull(mode, "mode");
+      if (this.mode != null) {
+        throw new IllegalStateException("approvalMode was already set to " + this.mode);
+      }
+      this.mode = mode;
+      return this;
+    }
+
+    /**
+     * Sets how long an approval request waits for a person before it lapses (24 hours by default;
+     * in synchronous mode the approval timeout), and how long a grant stays usable once approved
+     * (15 minutes by default).
+     *
+     * @param request from 1 second to 30 days
+     * @param grant from 1 second to 1 day
+     * @return this builder
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if a duration is outside its range
+     * @throws IllegalStateException if the lifetimes were already set
+     */
+    public Builder approvalLifetimes(Duration request, Duration grant) {
+      checkRange(request, "request", Duration.ofSeconds(1), Duration.ofDays(30));
+      checkRange(grant, "grant", Duration.ofSeconds(1), Duration.ofDays(1));
+      if (requestLifetime != null) {
+        throw new IllegalStateException("approvalLifetimes were already set to " + requestLifetime
+            + " and " + grantLifetime);
+      }
+      this.requestLifetime = request;
+      this.grantLifetime = grant;
+      return this;
+    }
+
+    /**
+     * Sets the clock that approvals, grants, staging windows, the write budget and the auto-kill
+     * read; the system clock in UTC by default. For tests, a clock that moves when told to.
+     *
+     * @param clock the clock
+     * @return this builder
+     * @throws NullPointerException if {@code clock} is null
+     * @throws IllegalStateException if a clock was already set
+     */
+    public Builder clock(Clock clock) {
+      Checks.notNull(clock, "clock");
+      if (this.clock != null) {
+        throw new IllegalStateException("clock was already set to " + this.clock);
+      }
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * Sets each agent's budget of writes on production environments (calls whose effect is not
+     * READ, counted once when they are allowed or first sent to a person; using a grant spends
+     * nothing): 10 per minute by default. A call beyond it is refused ({@code
+     * WRITE_BUDGET_EXCEEDED}). Kept per JVM: each instance has budgets of its own.
+     *
+     * @param writes how many, from 1 to 1,000,000
+     * @param period the period they refill in, from 1 second to 1 day
+     * @return this builder
+     * @throws NullPointerException if {@code period} is null
+     * @throws IllegalArgumentException if an argument is outside its range
+     * @throws IllegalStateException if the budget was already set
+     */
+    public Builder writeBudget(int writes, Duration period) {
+      checkRange(period, "period", Duration.ofSeconds(1), Duration.ofDays(1));
+      if (writes < 1 || writes > 1_000_000) {
+        throw new IllegalArgumentException("writes must be from 1 to 1,000,000, but was "
+            + writes + "; to switch the budget off, call noWriteBudget()");
+      }
+      checkBudgetUnset();
+      this.budgetWrites = writes;
+      this.budgetPeriod = period;
+      return this;
+    }
+
+    /**
+     * Switches the write budget off.
+     *
+     * @return this builder
+     * @throws IllegalStateException if the budget was already set
+     */
+    public Builder noWriteBudget() {
+      checkBudgetUnset();
+      this.budgetWrites = 0;
+      return this;
+    }
+
+    /**
+     * Sets when an agent is stopped for being refused again and again: when at least {@code
+     * minimumCalls} of its calls were decided within {@code window} and {@code refusalPercent}
+     * percent or more of them were refused, the kill switch is engaged for that agent ({@code
+     * AUTO_KILL}) until a person releases it. By default 50 % of at least 10 calls within 60
+     * seconds. Refusals that are not the agent's doing (kill switch, audit log or approval store
+     * unavailable, approver timeout or failure, no approver) do not count; a call waiting for a
+     * person counts when it is answered. Kept per JVM (a Resilience4j circuit breaker per agent).
+     *
+     * @param minimumCalls from 1 to 10,000
+     * @param refusalPercent from 1 to 100
+     * @param window from 1 second to 1 hour
+     * @return this builder
+     * @throws NullPointerException if {@code window} is null
+     * @throws IllegalArgumentException if an argument is outside its range
+     * @throws IllegalStateException if the auto-kill was already set
+     */
+    public Builder autoKill(int minimumCalls, int refusalPercent, Duration window) {
+      checkRange(window, "window", Duration.ofSeconds(1), Duration.ofHours(1));
+      if (minimumCalls < 1 || minimumCalls > 10_000) {
+        throw new IllegalArgumentException("minimumCalls must be from 1 to 10,000, but was "
+            + minimumCalls);
+      }
+      if (refusalPercent < 1 || refusalPercent > 100) {
+        throw new IllegalArgumentException("refusalPercent must be from 1 to 100, but was "
+            + refusalPercent);
+      }
+      checkAutoKillUnset();
+      this.autoKillCalls = minimumCalls;
+      this.autoKillPercent = refusalPercent;
+      this.autoKillWindow = window;
+      return this;
+    }
+
+    /**
+     * Switches the auto-kill off: no agent is stopped for its refusals.
+     *
+     * @return this builder
+     * @throws IllegalStateException if the auto-kill was already set
+     */
+    public Builder noAutoKill() {
+      checkAutoKillUnset();
+      this.autoKillCalls = 0;
+      return this;
+    }
+
+    private void checkBudgetUnset() {
+      if (budgetSet) {
+        throw new IllegalStateException("the write budget was already set");
+      }
+      budgetSet = true;
+    }
+
+    private void checkAutoKillUnset() {
+      if (autoKillSet) {
+        throw new IllegalStateException("the auto-kill was already set");
+      }
+      autoKillSet = true;
+    }
+
+    private static void checkRange(Duration value, String name, Duration min, Duration max) {
+      Checks.notNull(value, name);
+      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw new IllegalArgumentException(name + " must be from " + min + " to " + max
+            + ", but was " + value);
+      }
     }
 
     /**

@@ -1,6 +1,11 @@
 package dev.airlock;
 
+import dev.airlock.approval.ApprovalDecision;
+import dev.airlock.approval.ApprovalGrant;
+import dev.airlock.approval.ApprovalRecord;
+import dev.airlock.approval.ApprovalRequest;
 import dev.airlock.audit.AuditEvent;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,16 +23,94 @@ final class AuditRecords {
     return new AuditEvent("evaluation", fields);
   }
 
-  static AuditEvent approval(
-      ToolCall call, String requestId, String outcome, String by, String comment, Decision result) {
+  /** A request for approval was made: what the person is shown, minus the formatted copy. */
+  static AuditEvent approvalRequest(ApprovalRequest request, Decision.NeedsApproval pending) {
     Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("callId", call.callId());
+    fields.put("requestId", request.requestId());
+    fields.put("decisionId", pending.id());
+    fields.put("callId", request.call().callId());
+    fields.put("bindingSha256", ApprovalGrant.bindingHash(request.call()));
+    fields.put("tool", request.call().tool());
+    fields.put("environment", request.environment().name());
+    fields.put("agent", request.agent());
+    fields.put("effect", request.effect().name());
+    fields.put("tables", request.tables());
+    if (request.rows() != null) {
+      fields.put("rows", rows(request.rows()));
+    }
+    fields.put("maxRows", request.maxRows());
+    if (request.staging() != null) {
+      StagingRun run = request.staging();
+      Map<String, Object> staging = new LinkedHashMap<>();
+      staging.put("environment", run.stagingEnvironment());
+      staging.put("rowsChanged", run.rowsChanged());
+      staging.put("ranAt", run.ranAt().toString());
+      staging.put("callId", run.callId());
+      fields.put("staging", staging);
+    }
+    fields.put("expiresAt", request.expiresAt().toString());
+    return new AuditEvent("approval-request", fields);
+  }
+
+  /**
+   * What became of a request: {@code APPROVED} or {@code REJECTED} by a person, {@code
+   * SELF_APPROVAL} (refused), {@code TIMEOUT} or {@code ERROR} of the approver.
+   */
+  static AuditEvent approval(ToolCall call, String requestId, String outcome,
+      ApprovalDecision decision, Long grantedMaxRows, Instant grantExpiresAt) {
+    Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("requestId", requestId);
+    fields.put("callId", call.callId());
     fields.put("outcome", outcome);
-    fields.put("by", by);
-    fields.put("comment", comment);
-    fields.put("decision", decision(result));
+    fields.put("by", decision == null ? null : decision.by());
+    fields.put("comment", decision == null ? null : decision.comment());
+    if (decision != null && decision.approved()) {
+      fields.put("maxRows", grantedMaxRows);
+      fields.put("grantExpiresAt", grantExpiresAt == null ? null : grantExpiresAt.toString());
+    }
     return new AuditEvent("approval", fields);
+  }
+
+  /** A grant was used: the approved call runs now, once. */
+  static AuditEvent grantUse(ToolCall call, ApprovalRecord grant, Decision allow, Instant at) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("requestId", grant.requestId());
+    fields.put("callId", call.callId());
+    fields.put("approvedBy", grant.decidedBy());
+    fields.put("usedAt", at.toString());
+    fields.put("decision", decision(allow));
+    return new AuditEvent("grant-use", fields);
+  }
+
+  /** A request lapsed unanswered, or its grant lapsed unused. */
+  static AuditEvent approvalExpiry(ApprovalRecord expired) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("requestId", expired.requestId());
+    fields.put("callId", expired.call().callId());
+    fields.put("agent", expired.call().agent());
+    fields.put("what", expired.decidedAt() == null ? "request" : "grant");
+    fields.put("expiredAt", expired.expiresAt().toString());
+    return new AuditEvent("approval-expiry", fields);
+  }
+
+  /** A statement ran on a staging mirror: the evidence staging-first looks for. */
+  static AuditEvent stagingRun(StagingRun run) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("callId", run.callId());
+    fields.put("statementSha256", run.statementSha256());
+    fields.put("environment", run.stagingEnvironment());
+    fields.put("mirrors", run.productionEnvironment());
+    fields.put("rowsChanged", run.rowsChanged());
+    fields.put("agent", run.agent());
+    return new AuditEvent("staging-run", fields);
+  }
+
+  private static Map<String, Object> rows(RowEstimate rows) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("planned", rows.plannedRows());
+    fields.put("exact", rows.exactRows());
+    fields.put("notes", rows.notes());
+    return fields;
   }
 
   static AuditEvent execution(ToolCall call, Decision decision, long durationMicros,

@@ -41,6 +41,13 @@ final class AuditedKillSwitch implements KillSwitch {
     record(AuditRecords.killSwitch("engage", agent, reason, by));
   }
 
+  /** Engages the switch for an agent on Airlock's own account, audited as {@code auto-kill}. */
+  synchronized void autoKill(String agent, String reason, String by) {
+    delegate.engageForAgent(agent, reason, by);
+    log.warn("Kill switch engaged for agent {} automatically: {}", agent, reason);
+    record(AuditRecords.killSwitch("auto-kill", agent, reason, by));
+  }
+
   @Override
   public synchronized void release(String by) {
     Checks.notBlank(by, "by");

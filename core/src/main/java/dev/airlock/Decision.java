@@ -167,19 +167,35 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
    * @param reasons every reason given, the ones asking for approval first; never empty
    * @param maxRows the row ceiling a person is asked to approve, or null (see {@link
    *     #rowCeiling()})
+   * @param requestId the id of the approval request waiting for a person, or null when no request
+   *     was made ({@link Airlock#evaluate(ToolCall) evaluate} asks no one)
    */
   record NeedsApproval(
-      String id, String callId, Effect effect, List<Reason> reasons, Long maxRows)
+      String id, String callId, Effect effect, List<Reason> reasons, Long maxRows,
+      String requestId)
       implements Decision {
     /**
      * Validates the components and copies the reasons.
      *
-     * @throws NullPointerException if any component is null
+     * @throws NullPointerException if any component but the ceiling and request id is null
      * @throws IllegalArgumentException if an id is blank or there is no reason
      */
     public NeedsApproval {
       reasons = DecisionTexts.checked(id, callId, effect, reasons);
       DecisionTexts.checkCeiling(maxRows);
+      Checks.nullOrNotBlank(requestId, "requestId");
+    }
+
+    /**
+     * A decision that asks for approval of at most {@code maxRows} rows, before any request is
+     * made.
+     *
+     * @throws NullPointerException if any argument but the ceiling is null
+     * @throws IllegalArgumentException if an id is blank or there is no reason
+     */
+    public NeedsApproval(String id, String callId, Effect effect, List<Reason> reasons,
+        Long maxRows) {
+      this(id, callId, effect, reasons, maxRows, null);
     }
 
     /**
@@ -189,7 +205,19 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
      * @throws IllegalArgumentException if an id is blank or there is no reason
      */
     public NeedsApproval(String id, String callId, Effect effect, List<Reason> reasons) {
-      this(id, callId, effect, reasons, null);
+      this(id, callId, effect, reasons, null, null);
+    }
+
+    /**
+     * The same decision, waiting on the approval request {@code requestId}.
+     *
+     * @param requestId the request's id
+     * @return the decision naming its request
+     * @throws IllegalArgumentException if {@code requestId} is blank
+     */
+    public NeedsApproval withRequest(String requestId) {
+      return new NeedsApproval(id, callId, effect, reasons, maxRows,
+          Checks.notBlank(requestId, "requestId"));
     }
 
     @Override
@@ -199,9 +227,11 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny, Decision
 
     @Override
     public String refusalMessage() {
-      return DecisionTexts.refusal(
-          primaryReason(),
-          "It has not run; a person must approve it first. Do not retry this another way.");
+      String next = requestId == null
+          ? "It has not run; a person must approve it first. Do not retry this another way."
+          : "It has not run: a person must approve request " + requestId + " first. Do not retry"
+              + " this another way; once it is approved, send the exact same call again.";
+      return DecisionTexts.refusal(primaryReason(), next);
     }
   }
 }

@@ -24,6 +24,7 @@ public final class Execution {
   private final SqlAnalysis analysis;
   private final RowEstimate rows;
   private final Map<String, Object> details = new LinkedHashMap<>();
+  private Long rowsChanged;
 
   Execution(ToolCall call, Decision decision, SqlAnalysis analysis, RowEstimate rows) {
     this.call = call;
@@ -75,6 +76,22 @@ public final class Execution {
   }
 
   /**
+   * Records how many rows the work changed, as {@code "rowsChanged"} in the audit event of its
+   * outcome. On a staging environment that mirrors production, the count becomes the staging
+   * evidence that the approval request for production shows.
+   *
+   * @param rows the rows changed, or null when the work cannot tell (e.g. a nested write)
+   * @throws IllegalArgumentException if {@code rows} is negative
+   */
+  public void rowsChanged(Long rows) {
+    if (rows != null && rows < 0) {
+      throw new IllegalArgumentException("rows must not be negative, but was " + rows);
+    }
+    this.rowsChanged = rows;
+    details.put("rowsChanged", rows);
+  }
+
+  /**
    * A refusal of this call found while running it, for the work to throw: Airlock records the
    * outcome as refused, with this reason first and the decision's reasons after it.
    *
@@ -90,6 +107,11 @@ public final class Execution {
     reasons.addAll(decision.reasons());
     return new ToolCallRefusedException(call.tool(),
         new Decision.Deny(decision.id(), decision.callId(), decision.effect(), reasons));
+  }
+
+  /** The rows the work reported changing, or null. */
+  Long changedRows() {
+    return rowsChanged;
   }
 
   Map<String, Object> details() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.airlock.approval.ApprovalDecision;
+import dev.airlock.approval.ApprovalMode;
 import dev.airlock.approval.Approver;
 import dev.airlock.policy.EffectRules;
 import dev.airlock.policy.EnvironmentAllowlist;
@@ -40,6 +41,7 @@ class AirlockTest {
         .tool("drop_table", Effect.DESTRUCTIVE)
         .tool("grant_role", Effect.PRIVILEGE)
         .tool("staging_only", Effect.WRITE, "staging")
+        .approvalMode(ApprovalMode.SYNC)
         .auditSink(audit);
   }
 
@@ -241,9 +243,11 @@ class AirlockTest {
     assertThat(airlock.execute(call("refund_order", "prod"), this::run)).isEqualTo("done");
 
     assertThat(runs).hasValue(1);
-    assertThat(audit.types()).containsExactly("evaluation", "approval", "execution");
-    assertThat(audit.events.get(1).fields()).containsEntry("by", "alice")
+    assertThat(audit.types()).containsExactly(
+        "evaluation", "approval-request", "approval", "grant-use", "execution");
+    assertThat(audit.events.get(2).fields()).containsEntry("by", "alice")
         .containsEntry("outcome", "APPROVED");
+    assertThat(audit.events.get(3).fields()).containsEntry("approvedBy", "alice");
   }
 
   @Test
@@ -443,7 +447,7 @@ class AirlockTest {
     assertThatThrownBy(() -> airlock.execute(call("refund_order", "prod"), this::run))
         .isInstanceOfSatisfying(ToolCallRefusedException.class, e ->
             assertThat(e.decision().reasons()).extracting(Reason::code)
-                .startsWith(ReasonCode.KILL_SWITCH, ReasonCode.APPROVED));
+                .startsWith(ReasonCode.KILL_SWITCH, ReasonCode.GRANT_USED));
     assertThat(runs).hasValue(0);
   }
 
@@ -583,6 +587,7 @@ class AirlockTest {
         .tool("refund_order", Effect.WRITE)
         .approver(request ->
             CompletableFuture.completedFuture(ApprovalDecision.approve("alice", "fine")))
+        .approvalMode(ApprovalMode.SYNC)
         .auditLog(file)
         .build()) {
       airlock.execute(call("read_orders", "prod"), this::run);
@@ -593,7 +598,9 @@ class AirlockTest {
 
     AuditVerification verification = AuditLog.verify(file);
     assertThat(verification.intact()).as(verification.problem()).isTrue();
-    assertThat(verification.linesChecked()).isEqualTo(7);
+    // read: evaluation, execution; write: evaluation, approval-request, approval, grant-use,
+    // execution; kill switch; the last evaluation
+    assertThat(verification.linesChecked()).isEqualTo(9);
     assertThat(runs).hasValue(2);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.airlock.approval.ApprovalDecision;
+import dev.airlock.approval.ApprovalMode;
 import dev.airlock.policy.Vote;
 import java.util.List;
 import java.util.OptionalLong;
@@ -53,6 +54,7 @@ class RowCeilingTest {
   void anApprovedWriteIsHeldToTheRowsThePersonSaw() {
     Airlock airlock = builder()
         .approver(request -> CompletableFuture.completedFuture(ApprovalDecision.approve("alice", null)))
+        .approvalMode(ApprovalMode.SYNC)
         .build();
     AtomicReference<OptionalLong> seen = new AtomicReference<>();
 

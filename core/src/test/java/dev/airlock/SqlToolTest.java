@@ -41,13 +41,15 @@ class SqlToolTest {
   }
 
   @Test
-  void aDeleteWithoutWhereNeedsApprovalAndSaysWhy() {
+  void aDeleteWithoutWhereOnProductionNeedsAStagingRunAndSaysWhy() {
     Decision decision = builder().build().evaluate(sql("prod", "DELETE FROM executives"));
 
-    assertThat(decision).isInstanceOf(Decision.NeedsApproval.class);
+    assertThat(decision).isInstanceOf(Decision.Deny.class);
     assertThat(decision.effect()).isEqualTo(Effect.DESTRUCTIVE);
-    assertThat(decision.reasons().get(0).message())
-        .contains("DESTRUCTIVE (DELETE without WHERE touches every row of executives)");
+    assertThat(decision.primaryReason().code()).isEqualTo(ReasonCode.STAGING_RUN_REQUIRED);
+    assertThat(decision.reasons()).extracting(Reason::message).anySatisfy(message ->
+        assertThat(message)
+            .contains("DESTRUCTIVE (DELETE without WHERE touches every row of executives)"));
     assertThat(decision.reasons()).extracting(Reason::code).contains(ReasonCode.MISSING_WHERE);
   }
 

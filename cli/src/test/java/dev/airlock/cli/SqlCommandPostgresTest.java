@@ -72,7 +72,7 @@ class SqlCommandPostgresTest {
     assertThat(run.status()).isEqualTo(3);
     assertThat(run.out()).isEmpty();
     assertThat(run.err()).startsWith("airlock: Refused by Airlock (")
-        .contains("DESTRUCTIVE", "NO_APPROVER");
+        .contains("STAGING_RUN_REQUIRED", "destructive statement");
     assertThat(executives()).isEqualTo(1206);
   }
 

@@ -221,7 +221,8 @@ class SqlCommandTest {
       assertThat(read.status()).isZero();
       assertThat(refused.status()).isEqualTo(3);
       String text = Files.readString(log);
-      assertThat(text).contains("\"report-bot\"", "DELETE FROM executives", "NO_APPROVER");
+      assertThat(text).contains("\"report-bot\"", "DELETE FROM executives",
+          "STAGING_RUN_REQUIRED");
       assertThat(AuditLog.verify(log).intact()).isTrue();
     }
   }

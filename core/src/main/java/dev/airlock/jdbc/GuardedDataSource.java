@@ -207,6 +207,14 @@ public final class GuardedDataSource {
     return reports;
   }
 
+  /** Runs a recorded call of this data source's tool again, for {@link Airlock#resume}. */
+  private List<SqlResult> resumed(ToolCall call) {
+    Object parameters = call.arguments().get("parameters");
+    List<Object> bound = parameters instanceof List<?> list ? new ArrayList<>(list) : List.of();
+    return execute(new SqlCall(call.agent(), String.valueOf(call.arguments().get(sqlArgument)),
+        bound, call.sessionId(), call.reason()));
+  }
+
   private List<SqlResult> run(SqlCall call, boolean readOnly) {
     ToolCall toolCall = toolCall(call);
     SqlAnalysis analysis = analyzer.analyze(call.sql(), call.parameters());
@@ -527,7 +535,7 @@ public final class GuardedDataSource {
         // A write nested in a WITH clause or a function: the update count is not all it changed.
         boolean nested = hasNestedWrite(info) || !DML_KINDS.contains(info.kind());
         Long changed = nested ? null : result.updateCount();
-        execution.record("rowsChanged", changed);
+        execution.rowsChanged(changed);
         if (ceiling.isPresent() && (changed == null || changed > ceiling.getAsLong())) {
           c.rollback();
           done = true;
@@ -907,7 +915,10 @@ public final class GuardedDataSource {
             + " SQL in '" + sqlArgument + "' on '" + environment + "'; register it with"
             + " sqlTool(\"" + tool + "\", \"" + sqlArgument + "\", \"" + environment + "\")");
       }
-      return new GuardedDataSource(this, env, replica);
+      GuardedDataSource guarded = new GuardedDataSource(this, env, replica);
+      // Approved calls can be run again from their recorded form (Airlock.resume).
+      airlock.registerHandler(tool, environment, guarded::resumed);
+      return guarded;
     }
   }
 

@@ -3,7 +3,9 @@ package dev.airlock.policy;
 import dev.airlock.Effect;
 import dev.airlock.Environment;
 import dev.airlock.RowEstimate;
+import dev.airlock.StagingRun;
 import dev.airlock.sql.SqlAnalysis;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,18 +22,38 @@ import java.util.Optional;
  *     tools (read it through {@link #sql()})
  * @param rowEstimate for SQL that writes, run through a data source that can count, the rows it
  *     would touch; null otherwise (read it through {@link #rows()})
+ * @param stagingRun for a destructive SQL statement on production, the newest successful run of
+ *     the same statement on a staging environment that mirrors it; null otherwise (read it
+ *     through {@link #staging()})
+ * @param now the time of the decision, from the Airlock's clock
  */
 public record PolicyContext(
-    Environment environment, Effect effect, SqlAnalysis sqlAnalysis, RowEstimate rowEstimate) {
+    Environment environment,
+    Effect effect,
+    SqlAnalysis sqlAnalysis,
+    RowEstimate rowEstimate,
+    StagingRun stagingRun,
+    Instant now) {
 
   /**
    * Validates the components.
    *
-   * @throws NullPointerException if a component is null
+   * @throws NullPointerException if {@code environment}, {@code effect} or {@code now} is null
    */
   public PolicyContext {
     Objects.requireNonNull(environment, "environment must not be null");
     Objects.requireNonNull(effect, "effect must not be null");
+    Objects.requireNonNull(now, "now must not be null");
+  }
+
+  /**
+   * The context of a call without staging evidence, decided now.
+   *
+   * @throws NullPointerException if {@code environment} or {@code effect} is null
+   */
+  public PolicyContext(
+      Environment environment, Effect effect, SqlAnalysis sqlAnalysis, RowEstimate rowEstimate) {
+    this(environment, effect, sqlAnalysis, rowEstimate, null, Instant.now());
   }
 
   /**
@@ -69,5 +91,14 @@ public record PolicyContext(
    */
   public Optional<RowEstimate> rows() {
     return Optional.ofNullable(rowEstimate);
+  }
+
+  /**
+   * The staging evidence.
+   *
+   * @return the newest staging run of the same statement, or empty
+   */
+  public Optional<StagingRun> staging() {
+    return Optional.ofNullable(stagingRun);
   }
 }
