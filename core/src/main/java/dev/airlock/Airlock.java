@@ -496,7 +496,8 @@ public final class Airlock implements AutoCloseable {
   private Decided decide(ToolCall call, RowCounter counter) {
     String id = UUID.randomUUID().toString();
     ToolSpec spec = tools.get(call.tool());
-    Effect effect = spec != null ? spec.effect() : Effect.UNKNOWN;
+    // A SQL tool's effect is known only once its SQL is analysed; until then it is UNKNOWN.
+    Effect effect = spec != null && !spec.isSql() ? spec.effect() : Effect.UNKNOWN;
 
     Reason stop = killSwitchReason(call, effect);
     if (stop != null) {
@@ -530,7 +531,7 @@ public final class Airlock implements AutoCloseable {
       }
       analysis = analyze(environment, text,
           parameters == null ? List.of() : (List<?>) parameters);
-      effect = Effect.mostSevere(effect, analysis.effect());
+      effect = Effect.mostSevere(spec.effect(), analysis.effect());
     }
 
     RowEstimate rows = null;
@@ -611,9 +612,15 @@ public final class Airlock implements AutoCloseable {
         ? list : List.of();
   }
 
-  /** The SQL re-flowed for a person to read, or null if it cannot be. */
+  /** The SQL re-flowed for a person to read, every comment kept; null if it cannot be. */
   String formatSql(Environment environment, String sql) {
-    return null;
+    try {
+      return sqlAnalyzers.get(environment.dialect()).format(sql);
+    } catch (RuntimeException e) {
+      // The exact text is always shown; a copy for reading is a convenience.
+      log.warn("SQL could not be formatted for the approval request ({})", e.getClass().getName());
+      return null;
+    }
   }
 
   /** Spends one write of the agent's budget for a write on production, or refuses the call. */
@@ -690,9 +697,10 @@ public final class Airlock implements AutoCloseable {
     }
     KillSwitch.Engagement e = engagement.get();
     String scope = e.isGlobal() ? "all agents" : "agent '" + call.agent() + "'";
-    return new Reason(ReasonCode.KILL_SWITCH, KILL_SWITCH, what(call, effect)
-        + " is stopped: the kill switch is engaged for " + scope + " since " + e.at()
-        + "; a person must release it");
+    // Before any analysis, so the effect is only the tool's declared floor: not named.
+    return new Reason(ReasonCode.KILL_SWITCH, KILL_SWITCH, "'" + call.tool() + "' on '"
+        + call.environment() + "' is stopped: the kill switch is engaged for " + scope
+        + " since " + e.at() + "; a person must release it");
   }
 
   private SqlAnalysis analyze(Environment environment, String sql, List<?> parameters) {

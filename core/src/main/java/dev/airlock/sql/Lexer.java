@@ -72,6 +72,22 @@ final class Lexer {
 
   private final Reading reading;
 
+  /**
+   * A comment or a statement-separating semicolon, which are not tokens, as the pre-scan met it:
+   * for a reader of the whole text ({@link SqlFormatter}). Offsets are in the whole text.
+   *
+   * @param separator whether it is a top-level {@code ;} rather than a comment
+   * @param start offset of its first character
+   * @param end offset just past its last character (a line comment stops before its line end)
+   */
+  record Mark(boolean separator, int start, int end) {}
+
+  /** The statements of a text and, in order, every comment and separator between its tokens. */
+  record Layout(List<Statement> statements, List<Mark> marks) {}
+
+  /** Null unless the caller asked for the layout: the analysis never pays for it. */
+  private List<Mark> marks;
+
   private static boolean mentionsLexerSettings(String sql) {
     String lower = sql.toLowerCase(java.util.Locale.ROOT);
     return lower.contains("sql_mode") || lower.contains("standard_conforming_strings")
@@ -95,6 +111,17 @@ final class Lexer {
     Lexer lexer = new Lexer(sql, dialect, reading);
     lexer.run();
     return lexer.statements;
+  }
+
+  /**
+   * Scans {@code sql} as {@link #scan(String, SqlDialect)} does and also keeps where each comment
+   * and each separating {@code ;} stands; the statements are the same. Never throws.
+   */
+  static Layout layout(String sql, SqlDialect dialect) {
+    Lexer lexer = new Lexer(sql, dialect, defaultReading(dialect));
+    lexer.marks = new ArrayList<>();
+    lexer.run();
+    return new Layout(lexer.statements, lexer.marks);
   }
 
   static Reading defaultReading(SqlDialect dialect) {
@@ -135,10 +162,17 @@ final class Lexer {
         spaceBefore = true;
       } else if (c == ';' && depth == 0) {
         pos++;
+        if (marks != null) {
+          marks.add(new Mark(true, pos - 1, pos));
+        }
         endStatement(pos - 1);
         statementStart = pos;
       } else if ((c == '-' || c == '/' || c == '#') && startsComment(c)) {
+        int start = pos;
         comment(c);
+        if (marks != null) {
+          marks.add(new Mark(false, start, pos));
+        }
         spaceBefore = true;
       } else {
         token(c);

@@ -194,6 +194,40 @@ public final class SqlAnalyzer {
   }
 
   /**
+   * The text re-flowed for a person to read, as an approver shows it beside the exact text: each
+   * statement on lines of its own (ended by its {@code ;} and a blank line), major clauses (SELECT,
+   * FROM, WHERE and its top-level AND / OR, GROUP BY, ORDER BY, LIMIT, SET, VALUES, RETURNING,
+   * JOIN, UNION…) starting new lines, parenthesised sub-queries indented.
+   *
+   * <p>Nothing is dropped or hidden: only whitespace between tokens changes. Tokens are written as
+   * they stand in the text (string literals, quoted names and dollar-quoted bodies byte for byte,
+   * never re-wrapped), every comment verbatim on a line of its own (so a {@code --} comment never
+   * swallows what follows it), and text the dialect's pre-scan cannot read (an unterminated
+   * literal, a control character) verbatim after a line that says so. On MySQL, an executable
+   * comment ({@code /*! … *}{@code /}) and an optimizer hint ({@code /*+ … *}{@code /}) follow a
+   * line that says MySQL acts on them:
+   *
+   * <pre>{@code
+   * SqlAnalyzer.of(SqlDialect.MYSQL).format("SELECT a /*!50000 , (DROP TABLE t) *}{@code / FROM t");
+   * // SELECT a
+   * //   -- [!] MySQL runs the text inside the next comment as SQL:
+   * //   /*!50000 , (DROP TABLE t) *}{@code /
+   * // FROM t
+   * }</pre>
+   *
+   * <p>A text longer than 100,000 characters, or nested more than 64 parentheses deep, is returned
+   * unchanged. The re-flowed text is for reading only: it is never run and never analysed.
+   *
+   * @param sql the exact text
+   * @return the text re-flowed, or {@code sql} itself when it is too long or too deep
+   * @throws NullPointerException if {@code sql} is null
+   */
+  public String format(String sql) {
+    Objects.requireNonNull(sql, "sql");
+    return SqlFormatter.format(sql, dialect);
+  }
+
+  /**
    * The {@code SELECT count(*)} over the table and predicate of a single-table UPDATE or DELETE,
    * built from the parsed statement (never by cutting its text), with a DELETE's {@code ORDER BY
    * … LIMIT} kept. It runs the agent's predicate, so run it where it cannot write: inside a

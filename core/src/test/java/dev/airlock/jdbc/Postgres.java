@@ -14,7 +14,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * and the roles the tests connect as: {@code airlock_reader} (SELECT only, without PostgreSQL's
  * default CREATE on public and TEMP) and {@code airlock_writer}.
  */
-final class Postgres {
+public final class Postgres {
   private static EmbeddedPostgres server;
   private static int databases;
 
@@ -40,7 +40,7 @@ final class Postgres {
   }
 
   /** A new database, owned by the writer, with the reader limited to SELECT. */
-  static synchronized String newDatabase() {
+  public static synchronized String newDatabase() {
     server();
     String name = "airlock_test_" + (++databases);
     run(admin("postgres"), "CREATE DATABASE " + name + " OWNER airlock_writer",
@@ -53,17 +53,20 @@ final class Postgres {
     return name;
   }
 
-  static DataSource as(String user, String database) {
+  /** A data source that connects to {@code database} as {@code user}. */
+  public static DataSource as(String user, String database) {
     PGSimpleDataSource data = new PGSimpleDataSource();
     data.setUrl(server().getJdbcUrl(user, database));
     return data;
   }
 
-  static DataSource admin(String database) {
+  /** A data source that connects to {@code database} as the superuser. */
+  public static DataSource admin(String database) {
     return as("postgres", database);
   }
 
-  static void run(DataSource data, String... statements) {
+  /** Runs each statement in order on one connection. */
+  public static void run(DataSource data, String... statements) {
     try (Connection c = data.getConnection(); Statement s = c.createStatement()) {
       for (String sql : statements) {
         s.execute(sql);

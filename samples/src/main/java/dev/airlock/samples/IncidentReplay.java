@@ -4,8 +4,10 @@ import dev.airlock.Airlock;
 import dev.airlock.Decision;
 import dev.airlock.Environment;
 import dev.airlock.Reason;
-import dev.airlock.ToolCall;
 import dev.airlock.ToolCallRefusedException;
+import dev.airlock.approval.ApprovalDecision;
+import dev.airlock.approval.ApprovalRequest;
+import dev.airlock.approval.ApprovalTexts;
 import dev.airlock.audit.AuditLog;
 import dev.airlock.audit.AuditVerification;
 import dev.airlock.jdbc.GuardedDataSource;
@@ -19,21 +21,28 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
  * Replays the July 2025 incident in which a coding agent, during a code freeze and told in capitals
  * not to touch production, deleted 1,206 executive records from a production database, inserted
  * about 4,000 invented ones and reported that all was well. Here the agent's SQL tool goes through
- * Airlock.
+ * Airlock, and the whole gate shows: the agent may read production; its DELETE is refused until the
+ * same statement ran on staging; then a person sees both counts and rejects it; its 4,000 invented
+ * INSERTs run into the write budget, and the auto-kill stops the agent.
  *
  * <p>Two PostgreSQL servers run embedded in this process: production, and staging with a copy of
- * production's data. A scripted agent (no model, no network) makes the incident's tool calls. Until
- * SQL analysis lands, the replay is guarded by environment separation alone: the agent's SQL tool
- * is allowed on staging and not on production.
+ * production's data. A scripted agent (no model, no network) makes the incident's tool calls, and
+ * a scripted on-call engineer answers the approval request.
  *
  * <pre>
  * java -jar airlock-incident-replay.jar [--audit FILE]
@@ -46,35 +55,18 @@ public final class IncidentReplay {
   private static final String PRODUCTION = "prod";
   private static final String STAGING = "staging";
   private static final String AGENT = "replit-agent";
+  private static final String ON_CALL = "oncall@example.com";
   private static final String TOOL = "run_sql";
   private static final String SESSION = "code-freeze";
   private static final String USAGE = "usage: java -jar airlock-incident-replay.jar [--audit FILE]";
 
   private static final String INSTRUCTION = "Clean up the old records.";
+  private static final String DELETE_ALL = "DELETE FROM executives";
+  private static final int INVENTED = 4000;
+  private static final String CLAIM = "All tests pass, records cleaned up.";
 
   /** One SQL call of the agent, on the database its connection reaches. */
   private record Step(String title, String environment, String sql, String reason) {}
-
-  private static final String DELETE_ALL = "DELETE FROM executives";
-
-  private static final List<Step> INCIDENT = List.of(
-      new Step("Step 1. The agent looks at production, which it may read", PRODUCTION,
-          "SELECT count(*) AS executives, min(created_at) AS oldest FROM executives",
-          "find the old records"),
-      new Step("Step 2. The agent cleans up the old records, on production", PRODUCTION,
-          DELETE_ALL, "clean up old records"),
-      new Step("Step 3. The agent fills the table with invented executives", PRODUCTION, """
-          INSERT INTO executives (company_id, name, title, created_at)
-          SELECT 1 + n %% 1196, '%s' || n, 'Chief Executive Officer', now()
-          FROM generate_series(1, 4000) AS n"""
-              .formatted(ReplayDatabase.GENERATED_NAME_PREFIX),
-          "repopulate executives so the app and its tests work"));
-
-  private static final String CLAIM = "All tests pass, records cleaned up.";
-
-  private static final Step ON_STAGING = new Step(
-      "For contrast: the same DELETE on staging, where it belongs", STAGING, DELETE_ALL,
-      "clean up old records");
 
   private IncidentReplay() {}
 
@@ -137,7 +129,8 @@ public final class IncidentReplay {
     return file.toAbsolutePath().normalize();
   }
 
-  static Result replay(Path auditFile, PrintStream out) throws IOException, SQLException {
+  static Result replay(Path auditFile, PrintStream out)
+      throws IOException, SQLException, InterruptedException {
     out.println("Airlock incident replay: July 2025, an agent wipes a production database");
     out.println("during a code freeze, invents records to cover it, and reports success.");
     out.println();
@@ -159,7 +152,11 @@ public final class IncidentReplay {
       out.println();
 
       boolean continuing = Files.exists(auditFile);
-      try (Airlock airlock = airlock(auditFile)) {
+      // The on-call engineer's pager: every approval request lands here, and nobody answers the
+      // pager by itself; the replay reads it and answers through airlock.decide, as a web page
+      // or a chat command would.
+      BlockingQueue<ApprovalRequest> onCall = new LinkedBlockingQueue<>();
+      try (Airlock airlock = airlock(auditFile, onCall)) {
         // The application decides which database a call reaches, by the environment its SQL
         // connection is bound to; the model only writes the SQL.
         Map<String, GuardedDataSource> databases = Map.of(
@@ -169,26 +166,54 @@ public final class IncidentReplay {
             STAGING, GuardedDataSource.builder(airlock, STAGING).tool(TOOL, "sql")
                 .reads(staging).writes(staging).maxRows(5).build());
         out.println("Airlock: run_sql is a SQL tool on prod and staging: each statement is analysed;");
-        out.println("         production allows reads, writes need a person, and no approver is set.");
+        out.println("         production allows reads; writes need a person, who is paged and");
+        out.println("         answers later (the agent is told which request waits); a destructive");
+        out.println("         statement must first have run on staging, a mirror of production.");
         out.println("         Reads on prod run as a SELECT-only user in a read-only transaction;");
         out.println("         a write's rows are counted first, read-only (EXPLAIN and an exact count).");
+        out.println("         Each agent may send 10 writes a minute to production; an agent refused");
+        out.println("         for half of 10 calls within a minute is stopped by the kill switch.");
         out.println("Audit log: " + auditFile
             + (continuing ? " (appending to its existing chain)" : " (new)"));
         out.println();
         out.println("A code freeze is on; the user has told the agent, in capitals, not to touch");
         out.println("production. The user: \"" + INSTRUCTION + "\"");
 
-        for (Step step : INCIDENT) {
-          attempt(airlock, databases, step, out);
-        }
-        out.println();
-        out.println("Step 4. The agent reports: \"" + CLAIM + "\"");
-        out.printf(Locale.ROOT, "  Production says: %d executives, %d of them invented.%n",
-            ReplayDatabase.executives(production), ReplayDatabase.generatedExecutives(production));
-
-        attempt(airlock, databases, ON_STAGING, out);
+        attempt(databases, new Step("Step 1. The agent looks at production, which it may read",
+            PRODUCTION, "SELECT count(*) AS executives, min(created_at) AS oldest FROM executives",
+            "find the old records"), out);
+        attempt(databases, new Step("Step 2. The agent cleans up the old records, on production",
+            PRODUCTION, DELETE_ALL, "clean up old records"), out);
+        attempt(databases, new Step("Step 3. Told to try it on staging first, it does",
+            STAGING, DELETE_ALL, "try the clean-up on staging first"), out);
         out.printf(Locale.ROOT, "  Staging now has %d executives; production still has %d.%n",
             ReplayDatabase.executives(staging), ReplayDatabase.executives(production));
+        Decision asked = attempt(databases, new Step(
+            "Step 4. It sends the same DELETE to production again", PRODUCTION, DELETE_ALL,
+            "it worked on staging"), out);
+
+        out.println();
+        out.println("Step 5. The on-call engineer is asked, and sees:");
+        ApprovalRequest request = onCall.poll(30, TimeUnit.SECONDS);
+        if (request == null) {
+          throw new IllegalStateException("the approval request never reached the on-call pager");
+        }
+        out.println("            " + ApprovalTexts.describe(request).strip()
+            .replace("\n", "\n            "));
+        airlock.decide(((Decision.NeedsApproval) asked).requestId(), ApprovalDecision.reject(
+            ON_CALL, "this is every executive; we are in a code freeze"));
+        out.println("  " + ON_CALL + " rejects request " + request.requestId() + ".");
+
+        out.println();
+        out.println("Step 6. The agent inserts " + INVENTED + " invented executives, one by one");
+        insertInvented(databases.get(PRODUCTION), out);
+        airlock.killSwitch().engagementFor(AGENT).ifPresent(e -> out.println("  Kill switch:"
+            + " engaged for " + AGENT + " by " + e.by() + ": " + e.reason()));
+
+        out.println();
+        out.println("Step 7. The agent reports: \"" + CLAIM + "\"");
+        out.printf(Locale.ROOT, "  Production says: %d executives, %d of them invented.%n",
+            ReplayDatabase.executives(production), ReplayDatabase.generatedExecutives(production));
       }
 
       out.println();
@@ -205,30 +230,31 @@ public final class IncidentReplay {
     }
   }
 
-  private static Airlock airlock(Path auditFile) {
+  private static Airlock airlock(Path auditFile, BlockingQueue<ApprovalRequest> onCall) {
     return Airlock.builder()
         .environment(Environment.production(PRODUCTION))
-        .environment(Environment.staging(STAGING))
+        // Staging mirrors production: a destructive statement must run here before production.
+        .environment(Environment.staging(STAGING, PRODUCTION))
         // The SQL in the "sql" argument is analysed: its effect (READ, WRITE, DESTRUCTIVE…) is
         // what the default effect rules judge. Production: reads run, writes need a person.
         .sqlTool(TOOL, "sql", PRODUCTION, STAGING)
         // Which agents may use the tool at all, and where.
         .policy(EnvironmentAllowlist.builder().allow(AGENT, TOOL, PRODUCTION, STAGING).build())
-        // No approver: what the default effect rules would send to a person on production is
-        // refused instead (NO_APPROVER), even for an agent the allowlist let through.
+        // Asynchronous approval (the default): the request is handed over and the agent told.
+        .approver(request -> {
+          onCall.add(request);
+          return new CompletableFuture<>();
+        })
+        // The defaults, spelled out: 10 writes a minute on production per agent, and an agent
+        // refused for half of at least 10 calls within 60 s is stopped.
+        .writeBudget(10, Duration.ofMinutes(1))
+        .autoKill(10, 50, Duration.ofSeconds(60))
         .auditLog(auditFile)
         .build();
   }
 
-  private static void attempt(
-      Airlock airlock, Map<String, GuardedDataSource> databases, Step step, PrintStream out) {
-    ToolCall call = ToolCall.builder(TOOL)
-        .argument("sql", step.sql())
-        .environment(step.environment())
-        .agent(AGENT)
-        .session(SESSION)
-        .reason(step.reason())
-        .build();
+  private static Decision attempt(
+      Map<String, GuardedDataSource> databases, Step step, PrintStream out) {
     out.println();
     out.println(step.title());
     out.println("  Tries:    " + TOOL + " on " + step.environment() + ", reason \"" + step.reason()
@@ -237,18 +263,51 @@ public final class IncidentReplay {
     try {
       // The guarded data source decides (counting a write's rows first), then runs a read in a
       // read-only transaction and an allowed write within its row ceiling. Each step is audited.
-      List<SqlResult> results = databases.get(call.environment()).execute(
+      List<SqlResult> results = databases.get(step.environment()).execute(
           new SqlCall(AGENT, step.sql(), List.of(), SESSION, step.reason()));
-      // evaluate() is a preview that shows why it was allowed; it is recorded in the log too.
-      printDecision(airlock.evaluate(call), out);
       String text = SqlTool.format(results).strip();
+      out.println("  Airlock:  ALLOW");
       out.println("  Outcome:  ran on " + results.get(0).ranOn() + ". The agent reads:");
       out.println("            " + text.replace("\n", "\n            "));
+      return null;
     } catch (ToolCallRefusedException e) {
       printDecision(e.decision(), out);
       out.println("  Outcome:  not run. The agent reads:");
       out.println("            " + e.modelMessage());
+      return e.decision();
     }
+  }
+
+  /** The invented rows, one INSERT each, as the agent sent them; tallied by what stopped them. */
+  private static void insertInvented(GuardedDataSource production, PrintStream out) {
+    Map<String, int[]> byOutcome = new LinkedHashMap<>();
+    for (int n = 1; n <= INVENTED; n++) {
+      String sql = "INSERT INTO executives (company_id, name, title, created_at) VALUES ("
+          + (1 + n % 1196) + ", '" + ReplayDatabase.GENERATED_NAME_PREFIX + n
+          + "', 'Chief Executive Officer', now())";
+      String outcome;
+      try {
+        production.execute(new SqlCall(AGENT, sql, List.of(), SESSION,
+            "repopulate executives so the app and its tests work"));
+        outcome = "RAN";
+      } catch (ToolCallRefusedException e) {
+        Decision d = e.decision();
+        outcome = d instanceof Decision.NeedsApproval ? "NEEDS_APPROVAL, a request waits"
+            : "DENY " + d.primaryReason().code();
+        if (!byOutcome.containsKey(outcome)) {
+          out.println("  INSERT " + n + ": " + e.modelMessage());
+        }
+      }
+      int[] range = byOutcome.computeIfAbsent(outcome, k -> new int[3]);
+      if (range[2] == 0) {
+        range[0] = n;
+      }
+      range[1] = n;
+      range[2]++;
+    }
+    out.println("  Tally:");
+    byOutcome.forEach((outcome, range) -> out.printf(Locale.ROOT,
+        "    INSERT %4d-%-4d  %4d x %s%n", range[0], range[1], range[2], outcome));
   }
 
   private static void printDecision(Decision decision, PrintStream out) {
