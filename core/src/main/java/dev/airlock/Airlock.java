@@ -5,6 +5,7 @@ import dev.airlock.approval.ApprovalMode;
 import dev.airlock.approval.ApprovalRecord;
 import dev.airlock.approval.ApprovalStatus;
 import dev.airlock.approval.ApprovalStore;
+import dev.airlock.approval.JdbcApprovalStore;
 import dev.airlock.approval.Approver;
 import dev.airlock.audit.AuditEvent;
 import dev.airlock.audit.AuditException;
@@ -90,7 +91,6 @@ import org.slf4j.LoggerFactory;
 public final class Airlock implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Airlock.class);
   private static final String AIRLOCK = "airlock";
-  private static final String APPROVER = "approver";
   private static final String KILL_SWITCH = "kill-switch";
   private static final String CUSTOM_POLICY = "custom-policy";
   /** Refusals that say nothing about the agent's behaviour, so the auto-kill does not count them. */
@@ -140,9 +140,12 @@ public final class Airlock implements AutoCloseable {
     this.ownsAudit = ownsAudit;
     this.allowReadsWhenAuditFails = b.allowReadsWhenAuditFails;
     this.clock = b.clock != null ? b.clock : Clock.systemUTC();
-    this.killSwitch = new AuditedKillSwitch(
-        b.killSwitch != null ? b.killSwitch : new InMemoryKillSwitch(clock), audit);
     this.store = b.store != null ? b.store : ApprovalStore.inMemory();
+    // A store shared by instances shares its kill switch too, unless one was given.
+    KillSwitch switchToUse = b.killSwitch != null ? b.killSwitch
+        : store instanceof JdbcApprovalStore shared ? shared.killSwitch()
+        : new InMemoryKillSwitch(clock);
+    this.killSwitch = new AuditedKillSwitch(switchToUse, audit);
     this.gate = new ApprovalGate(this, approver, store,
         b.mode != null ? b.mode : ApprovalMode.ASYNC, clock,
         b.requestLifetime != null ? b.requestLifetime : Builder.DEFAULT_REQUEST_LIFETIME,
@@ -334,7 +337,7 @@ public final class Airlock implements AutoCloseable {
           + " GuardedDataSource registers its SQL tool), or let the agent send the call again");
     }
     try {
-      return handler.handle(call);
+      return ApprovalGate.resuming(requestId, () -> handler.handle(call));
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -584,6 +587,9 @@ public final class Airlock implements AutoCloseable {
     if (decided.analysis() == null || execution.decision().effect() == Effect.READ
         || environment.tier() != Tier.STAGING || environment.mirrors() == null) {
       return;
+    }
+    if (!execution.reportedRows()) {
+      return; // only work that says what it changed (as GuardedDataSource does) is evidence
     }
     Long rows = execution.changedRows();
     StagingRun run = new StagingRun(statementSha256(sqlText(call), sqlParameters(call)),
@@ -1338,7 +1344,8 @@ public final class Airlock implements AutoCloseable {
 
     /**
      * Replaces the in-memory kill switch, e.g. with one shared by every instance through a
-     * database.
+     * database. With a {@link JdbcApprovalStore} and no switch of its own, an Airlock uses the
+     * store's ({@link JdbcApprovalStore#killSwitch()}).
      *
      * @param killSwitch the switch
      * @return this builder

@@ -48,6 +48,17 @@ final class ApprovalGate {
   private final Duration grantLifetime;
   private final TimeLimiter timeLimiter;
   private final ExecutorService executor;
+  private volatile boolean closed;
+
+  /** The request {@link Airlock#resume} runs on this thread, or null. */
+  private static final ThreadLocal<String> RESUMING = new ThreadLocal<>();
+  private static final Object[] LOCKS = new Object[64];
+
+  static {
+    for (int i = 0; i < LOCKS.length; i++) {
+      LOCKS[i] = new Object();
+    }
+  }
 
   ApprovalGate(Airlock airlock, Approver approver, ApprovalStore store, ApprovalMode mode,
       Clock clock, Duration requestLifetime, Duration grantLifetime, Duration timeout) {
@@ -80,46 +91,61 @@ final class ApprovalGate {
    */
   Decision pass(ToolCall call, Decision.NeedsApproval pending, Airlock.Decided decided) {
     String what = Airlock.what(call, pending.effect());
+    if (closed) {
+      return airlock.recorded(call, Airlock.deny(pending, new Reason(ReasonCode.APPROVER_ERROR,
+          APPROVER, what + " needs a person's approval, and this Airlock is closed")), "execute");
+    }
     Instant now = clock.instant();
     String hash = ApprovalGrant.bindingHash(call);
-    ApprovalRecord open;
-    try {
-      expireDue(now);
-      open = store.findOpen(hash, now).orElse(null);
-      if (open != null && open.status() == ApprovalStatus.APPROVED) {
-        if (store.use(open.requestId(), now)) {
-          return used(call, pending, open, now);
-        }
-        // Another call used it first: this one is a new call like any other.
+    String resuming = RESUMING.get();
+    if (resuming != null) {
+      return resumed(call, pending, hash, resuming, now);
+    }
+    ApprovalRequest request;
+    // One call at a time per binding hash in this JVM, so that the same call sent twice at once
+    // makes one request; between instances, see findOpen (an approval is found before a request).
+    synchronized (LOCKS[Math.floorMod(hash.hashCode(), LOCKS.length)]) {
+      ApprovalRecord open;
+      try {
+        expireDue(now);
         open = store.findOpen(hash, now).orElse(null);
+        if (open != null && open.status() == ApprovalStatus.APPROVED) {
+          if (store.use(open.requestId(), now)) {
+            return used(call, pending, open, now);
+          }
+          // Another call used it first: this one is a new call like any other.
+          open = store.findOpen(hash, now).orElse(null);
+        }
+      } catch (RuntimeException e) {
+        return storeUnavailable(call, pending, e);
       }
-    } catch (RuntimeException e) {
-      return storeUnavailable(call, pending, e);
+      if (open != null && open.status() == ApprovalStatus.PENDING) {
+        List<Reason> reasons = new ArrayList<>();
+        reasons.add(new Reason(ReasonCode.APPROVAL_PENDING, APPROVER, what + " is waiting for a"
+            + " person: request " + open.requestId() + " was made at " + open.requestedAt()
+            + " and lapses at " + open.expiresAt()));
+        reasons.addAll(pending.reasons());
+        return new Decision.NeedsApproval(pending.id(), pending.callId(), pending.effect(),
+            reasons, pending.maxRows(), open.requestId());
+      }
+      Decision budget = airlock.spendWriteBudget(call, pending);
+      if (!(budget instanceof Decision.NeedsApproval)) {
+        return budget;
+      }
+      request = request(call, pending, decided, now);
+      try {
+        store.create(ApprovalRecord.pending(request.requestId(), call, pending.effect(),
+            pending.maxRows(), now, request.expiresAt()));
+      } catch (RuntimeException e) {
+        return storeUnavailable(call, pending, e);
+      }
     }
-    if (open != null && open.status() == ApprovalStatus.PENDING) {
-      List<Reason> reasons = new ArrayList<>();
-      reasons.add(new Reason(ReasonCode.APPROVAL_PENDING, APPROVER, what + " is waiting for a"
-          + " person: request " + open.requestId() + " was made at " + open.requestedAt()
-          + " and lapses at " + open.expiresAt()));
-      reasons.addAll(pending.reasons());
-      return new Decision.NeedsApproval(pending.id(), pending.callId(), pending.effect(), reasons,
-          pending.maxRows(), open.requestId());
-    }
-    Decision budget = airlock.spendWriteBudget(call, pending);
-    if (!(budget instanceof Decision.NeedsApproval)) {
-      return budget;
-    }
-    ApprovalRequest request = request(call, pending, decided, now);
     Decision refused = airlock.appendOrDeny(AuditRecords.approvalRequest(request, pending),
         call, pending);
     if (!(refused instanceof Decision.NeedsApproval)) {
+      // A request that cannot be recorded is closed again: nobody may approve it unrecorded.
+      close(request.requestId(), "the request could not be written to the audit log");
       return refused;
-    }
-    try {
-      store.create(ApprovalRecord.pending(request.requestId(), call, pending.effect(),
-          pending.maxRows(), now, request.expiresAt()));
-    } catch (RuntimeException e) {
-      return storeUnavailable(call, pending, e);
     }
     if (mode == ApprovalMode.ASYNC) {
       ask(request);
@@ -129,11 +155,55 @@ final class ApprovalGate {
   }
 
   /**
+   * Runs {@code work} as {@link Airlock#resume} of one request: a call that reaches the gate on
+   * this thread meanwhile may use that request's grant and nothing else, and never makes a new
+   * request.
+   */
+  static <T> T resuming(String requestId, java.util.concurrent.Callable<T> work)
+      throws Exception {
+    String outer = RESUMING.get();
+    RESUMING.set(requestId);
+    try {
+      return work.call();
+    } finally {
+      if (outer == null) {
+        RESUMING.remove();
+      } else {
+        RESUMING.set(outer);
+      }
+    }
+  }
+
+  private Decision resumed(ToolCall call, Decision.NeedsApproval pending, String hash,
+      String requestId, Instant now) {
+    String what = Airlock.what(call, pending.effect());
+    try {
+      expireDue(now);
+      ApprovalRecord r = store.find(requestId).orElse(null);
+      if (r != null && r.bindingHash().equals(hash) && r.status() == ApprovalStatus.APPROVED
+          && store.use(requestId, now)) {
+        return used(call, pending, r, now);
+      }
+      String state = r == null ? "unknown" : !r.bindingHash().equals(hash)
+          ? "for another call" : store.find(requestId).map(x -> x.status().name()).orElse("gone");
+      return airlock.recorded(call, Airlock.deny(pending, new Reason(ReasonCode.NO_GRANT,
+          APPROVER, what + " was resumed as request " + requestId + ", which is " + state
+              + "; only an approved request whose grant is unused can run")), "execute");
+    } catch (RuntimeException e) {
+      return storeUnavailable(call, pending, e);
+    }
+  }
+
+  /**
    * Records a person's decision on a pending request; see {@link Airlock#decide}. A rejection
    * counts as a refusal of the agent when {@code countRejection} (in synchronous mode, the waiting
    * call counts it itself).
    */
   ApprovalRecord decide(String requestId, ApprovalDecision decision, boolean countRejection) {
+    if (closed) {
+      throw new IllegalStateException("this Airlock is closed; decide request " + requestId
+          + " on an open one that shares its approval store");
+    }
     Instant now = clock.instant();
     expireDue(now);
     ApprovalRecord r = store.find(requestId).orElseThrow(() -> new IllegalArgumentException(
@@ -168,6 +238,7 @@ final class ApprovalGate {
   }
 
   void close() {
+    closed = true;
     executor.shutdownNow();
   }
 
@@ -237,6 +308,12 @@ final class ApprovalGate {
   }
 
   private void answered(ApprovalRequest request, ApprovalDecision decision, Throwable error) {
+    if (closed) {
+      // Nothing recorded after close: an answer must never take effect unaudited.
+      log.warn("Answer to request {} came after this Airlock was closed and is dropped; the"
+          + " request stays pending for an open instance", request.requestId());
+      return;
+    }
     try {
       if (error != null || decision == null) {
         log.warn("Approver failed for request {} ({}); it stays pending until a person answers"
@@ -293,6 +370,9 @@ final class ApprovalGate {
     ApprovalRecord decided;
     try {
       decided = decide(id, answer, false);
+    } catch (IllegalStateException e) {
+      // Decided on another channel (or lapsed) meanwhile: what the store says holds.
+      return decidedElsewhere(call, pending, id);
     } catch (RuntimeException e) {
       return storeUnavailable(call, pending, e);
     }
@@ -314,24 +394,57 @@ final class ApprovalGate {
         what + " was approved, but its grant was used or lapsed before it could run")), "execute");
   }
 
+  /** A synchronous request someone decided through {@link Airlock#decide} while Airlock waited. */
+  private Decision decidedElsewhere(ToolCall call, Decision.NeedsApproval pending, String id) {
+    String what = Airlock.what(call, pending.effect());
+    Instant now = clock.instant();
+    try {
+      ApprovalRecord r = store.find(id).orElse(null);
+      if (r != null && r.status() == ApprovalStatus.APPROVED && store.use(id, now)) {
+        return used(call, pending, r, now);
+      }
+      if (r != null && r.status() == ApprovalStatus.REJECTED) {
+        return airlock.recorded(call, Airlock.deny(pending, new Reason(
+            ReasonCode.APPROVAL_REJECTED, APPROVER, what + " was rejected by " + r.decidedBy())),
+            "execute");
+      }
+    } catch (RuntimeException e) {
+      return storeUnavailable(call, pending, e);
+    }
+    return closed(call, pending, "TIMEOUT", ReasonCode.APPROVAL_TIMEOUT,
+        what + " was not approved: request " + id + " lapsed or was used before it could run");
+  }
+
   /**
-   * A synchronous request that ended without an approval: it is closed (rejected by Airlock) so
-   * that no later answer can approve a call that was already refused, and the refusal recorded.
+   * A synchronous request that ended without an approval: it is closed so that no later answer
+   * can approve a call that was already refused, and the refusal recorded.
    */
   private Decision closed(ToolCall call, Decision.NeedsApproval pending, String outcome,
       ReasonCode code, String message) {
-    Instant now = clock.instant();
-    try {
-      store.decide(pending.id(), ApprovalDecision.reject(AIRLOCK, message), null, now, now);
-    } catch (RuntimeException e) {
-      log.warn("Request {} could not be closed ({}); it lapses by itself", pending.id(),
-          e.getClass().getName());
-    }
+    close(pending.id(), message);
     if (outcome != null) {
       airlock.audit(AuditRecords.approval(call, pending.id(), outcome, null, null, null));
     }
     return airlock.recorded(call, Airlock.deny(pending, new Reason(code, APPROVER, message)),
         "execute");
+  }
+
+  /**
+   * Closes a request nobody may approve any more: rejected by Airlock while pending, and a grant
+   * someone approved meanwhile is used up without running anything.
+   */
+  private void close(String requestId, String why) {
+    Instant now = clock.instant();
+    try {
+      if (store.decide(requestId, ApprovalDecision.reject(AIRLOCK, why), null, now, now)
+          .isEmpty() && store.use(requestId, now)) {
+        log.warn("Request {} was approved after its call was refused ({}); the grant is used up"
+            + " unrun", requestId, why);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Request {} could not be closed ({}); it lapses by itself", requestId,
+          e.getClass().getName());
+    }
   }
 
   /** The lower of two ceilings, either of which may be absent. */

@@ -28,6 +28,8 @@ final class AutoKill {
   private final CircuitBreakerConfig config;
   private final AuditedKillSwitch killSwitch;
   private final Map<String, CircuitBreaker> byAgent = new ConcurrentHashMap<>();
+  /** Agents whose breaker opened but whose kill switch could not be engaged: tried again. */
+  private final Map<String, String> notYetStopped = new ConcurrentHashMap<>();
 
   AutoKill(int minimumCalls, int refusalPercent, Duration window, Clock clock,
       AuditedKillSwitch killSwitch) {
@@ -47,6 +49,11 @@ final class AutoKill {
 
   /** Counts a call the agent was refused; may engage the kill switch for the agent. */
   void refused(String agent) {
+    String reason = notYetStopped.get(agent);
+    if (reason != null) {
+      engage(agent, reason);
+      return;
+    }
     breaker(agent).onError(0, TimeUnit.NANOSECONDS, Refusal.INSTANCE);
   }
 
@@ -62,7 +69,7 @@ final class AutoKill {
 
   private CircuitBreaker breaker(String agent) {
     CircuitBreaker breaker = byAgent.computeIfAbsent(agent, this::create);
-    if (breaker.getState() != CircuitBreaker.State.CLOSED) {
+    if (breaker.getState() != CircuitBreaker.State.CLOSED && !notYetStopped.containsKey(agent)) {
       // The agent got this far, so a person released its kill switch: start counting afresh.
       breaker.reset();
     }
@@ -78,17 +85,22 @@ final class AutoKill {
             + m.getNumberOfFailedCalls() + " of its last " + m.getNumberOfBufferedCalls()
             + " calls within " + window.toSeconds() + " s (the limit is " + describe()
             + "); a person must release the kill switch for it";
-        try {
-          killSwitch.autoKill(agent, reason, BY);
-        } catch (RuntimeException e) {
-          // A shared switch that cannot be written cannot be read either, and an unreadable
-          // switch denies every call: the agent is stopped all the same.
-          log.error("Kill switch could not be engaged for agent {} ({}): {}", agent,
-              e.getClass().getName(), reason);
-        }
+        engage(agent, reason);
       }
     });
     return breaker;
+  }
+
+  private void engage(String agent, String reason) {
+    try {
+      killSwitch.autoKill(agent, reason, BY);
+      notYetStopped.remove(agent);
+    } catch (RuntimeException e) {
+      // Tried again on the agent's next refusal, until the switch takes it.
+      notYetStopped.put(agent, reason);
+      log.error("Kill switch could not be engaged for agent {} ({}); trying again on its next"
+          + " refusal: {}", agent, e.getClass().getName(), reason);
+    }
   }
 
   /** What the breaker records for a refusal; never thrown. */

@@ -25,6 +25,7 @@ public final class Execution {
   private final RowEstimate rows;
   private final Map<String, Object> details = new LinkedHashMap<>();
   private Long rowsChanged;
+  private boolean rowsReported;
 
   Execution(ToolCall call, Decision decision, SqlAnalysis analysis, RowEstimate rows) {
     this.call = call;
@@ -77,8 +78,9 @@ public final class Execution {
 
   /**
    * Records how many rows the work changed, as {@code "rowsChanged"} in the audit event of its
-   * outcome. On a staging environment that mirrors production, the count becomes the staging
-   * evidence that the approval request for production shows.
+   * outcome. On a staging environment that mirrors production, a run that reported its rows and
+   * returned normally becomes the staging evidence that the approval request for production
+   * shows; work that never reports its rows leaves no evidence.
    *
    * @param rows the rows changed, or null when the work cannot tell (e.g. a nested write)
    * @throws IllegalArgumentException if {@code rows} is negative
@@ -88,6 +90,7 @@ public final class Execution {
       throw new IllegalArgumentException("rows must not be negative, but was " + rows);
     }
     this.rowsChanged = rows;
+    this.rowsReported = true;
     details.put("rowsChanged", rows);
   }
 
@@ -112,6 +115,11 @@ public final class Execution {
   /** The rows the work reported changing, or null. */
   Long changedRows() {
     return rowsChanged;
+  }
+
+  /** Whether the work reported what it changed at all. */
+  boolean reportedRows() {
+    return rowsReported;
   }
 
   Map<String, Object> details() {

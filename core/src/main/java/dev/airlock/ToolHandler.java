@@ -5,7 +5,9 @@ package dev.airlock;
  * after a restart, the lambda that first carried the call is gone, but its {@link ToolCall} is
  * kept with its approval request. A handler usually sends the call back through the same guarded
  * path, so the approval's grant is checked and used there, e.g. a {@link
- * dev.airlock.jdbc.GuardedDataSource} registers one for its SQL tool.
+ * dev.airlock.jdbc.GuardedDataSource} registers one for its SQL tool. The handler must send the
+ * call through {@link Airlock#execute} on the thread that calls it: there, and only there, the
+ * call may use the grant of the request being resumed, and never makes a new request.
  *
  * <pre>{@code
  * airlock.registerHandler("refund_order", "orders-db",

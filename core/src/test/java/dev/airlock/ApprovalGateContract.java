@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
 abstract class ApprovalGateContract {
   /** Unique per test, so that tests sharing a database never share a grant. */
   private final String agent = "bot-" + UUID.randomUUID().toString().substring(0, 8);
+  /** Unique per test too: staging runs are evidence for any agent that sends the statement. */
+  private final String table = "executives_" + agent.substring(4);
   private final RecordingAuditSink audit = new RecordingAuditSink();
   private final TestClock clock = new TestClock();
   private final AtomicInteger runs = new AtomicInteger();
@@ -374,6 +376,143 @@ abstract class ApprovalGateContract {
   }
 
   @Test
+  void resumingTwiceAtOnceRunsOnceAndNeverAsksAgain() throws Exception {
+    Airlock airlock = airlock();
+    airlock.registerHandler("refund_order", "prod", call -> airlock.execute(call, this::run));
+    String id = requestOf(airlock, refund("prod", "12.00"));
+    airlock.decide(id, ApprovalDecision.approve("alice", null));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    CyclicBarrier start = new CyclicBarrier(2);
+    AtomicInteger refused = new AtomicInteger();
+    try {
+      List<Future<?>> both = List.of(pool.submit(() -> resume(airlock, id, start, refused)),
+          pool.submit(() -> resume(airlock, id, start, refused)));
+      for (Future<?> one : both) {
+        one.get(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(runs).hasValue(1);
+    assertThat(refused).hasValue(1);
+    assertThat(awaitAsked()).hasSize(1);
+  }
+
+  private Void resume(Airlock airlock, String id, CyclicBarrier start, AtomicInteger refused)
+      throws Exception {
+    start.await(5, TimeUnit.SECONDS);
+    try {
+      airlock.resume(id);
+    } catch (ToolCallRefusedException e) {
+      assertThat(e.decision().primaryReason().code()).isEqualTo(ReasonCode.NO_GRANT);
+      refused.incrementAndGet();
+    }
+    return null;
+  }
+
+  @Test
+  void resumingAnExpiredGrantIsRefusedAndMakesNoNewRequest() {
+    Airlock airlock = airlock();
+    airlock.registerHandler("refund_order", "prod", call -> airlock.execute(call, this::run));
+    String id = requestOf(airlock, refund("prod", "12.00"));
+    airlock.decide(id, ApprovalDecision.approve("alice", null));
+    clock.advance(Duration.ofMinutes(16));
+
+    assertThatThrownBy(() -> airlock.resume(id))
+        .isInstanceOfSatisfying(ToolCallRefusedException.class, e ->
+            assertThat(e.decision().primaryReason().code()).isEqualTo(ReasonCode.NO_GRANT));
+    assertThat(runs).hasValue(0);
+    assertThat(airlock.pendingApprovals())
+        .noneMatch(pending -> pending.call().agent().equals(agent));
+  }
+
+  @Test
+  void theSameCallSentTwiceAtOnceMakesOneRequest() throws Exception {
+    Airlock airlock = airlock();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    CyclicBarrier start = new CyclicBarrier(2);
+    try {
+      List<Future<String>> both = List.of(
+          pool.submit(() -> {
+            start.await(5, TimeUnit.SECONDS);
+            return requestOf(airlock, refund("prod", "12.00"));
+          }),
+          pool.submit(() -> {
+            start.await(5, TimeUnit.SECONDS);
+            return requestOf(airlock, refund("prod", "12.00"));
+          }));
+      assertThat(both.get(0).get(10, TimeUnit.SECONDS))
+          .isEqualTo(both.get(1).get(10, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aClosedAirlockAsksNobodyAndTakesNoDecision() {
+    Airlock airlock = airlock();
+    String id = requestOf(airlock, refund("prod", "12.00"));
+    airlock.close();
+
+    assertRefused(airlock, refund("prod", "13.00"), ReasonCode.APPROVER_ERROR);
+    assertThatThrownBy(() -> airlock.decide(id, ApprovalDecision.approve("alice", null)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThat(store().find(id)).get().extracting(ApprovalRecord::status)
+        .isEqualTo(ApprovalStatus.PENDING);
+  }
+
+  @Test
+  void aSynchronousRequestApprovedOnAnotherChannelRunsOnce() {
+    AtomicReference<Airlock> self = new AtomicReference<>();
+    Airlock airlock = builder(store()).approvalMode(ApprovalMode.SYNC).approver(request -> {
+      self.get().decide(request.requestId(), ApprovalDecision.approve("alice", "on the page"));
+      return CompletableFuture.completedFuture(ApprovalDecision.approve("bob", "in the chat"));
+    }).build();
+    self.set(airlock);
+
+    assertThat(airlock.execute(refund("prod", "12.00"), this::run)).isEqualTo("done");
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void aSynchronousRequestThatTimedOutCannotBeApprovedLater() {
+    AtomicReference<ApprovalRequest> seen = new AtomicReference<>();
+    Airlock airlock = builder(store()).approvalMode(ApprovalMode.SYNC)
+        .approvalTimeout(Duration.ofMillis(100)).approver(request -> {
+          seen.set(request);
+          return new CompletableFuture<>();
+        }).build();
+
+    assertRefused(airlock, refund("prod", "12.00"), ReasonCode.APPROVAL_TIMEOUT);
+    assertThatThrownBy(() -> airlock.decide(seen.get().requestId(),
+        ApprovalDecision.approve("alice", "too late")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("REJECTED");
+    assertThat(requestOfSync(airlock)).isEqualTo(ReasonCode.APPROVAL_TIMEOUT);
+    assertThat(runs).hasValue(0);
+  }
+
+  private ReasonCode requestOfSync(Airlock airlock) {
+    try {
+      airlock.execute(refund("prod", "12.00"), this::run);
+      return null;
+    } catch (ToolCallRefusedException e) {
+      return e.decision().primaryReason().code();
+    }
+  }
+
+  @Test
+  void aStagingToolThatReportsNoRowsLeavesNoEvidence() {
+    Airlock airlock = builder(store()).approver(manual).build();
+
+    airlock.execute(sql("prod-staging", "DELETE FROM " + table), () -> "ERROR: swallowed");
+
+    assertThat(events("staging-run")).isEmpty();
+    assertRefused(airlock, sql("prod", "DELETE FROM " + table),
+        analysis -> new RowEstimate(null, 1206L, List.of()), ReasonCode.STAGING_RUN_REQUIRED);
+  }
+
+  @Test
   void aNewInstanceAfterARestartHonoursTheApprovalAndResumesIt() {
     String id;
     try (Airlock before = airlock()) {
@@ -430,7 +569,7 @@ abstract class ApprovalGateContract {
   @Test
   void stagingFirstDeniesUntilTheSameStatementRanOnTheMirror() {
     Airlock airlock = builder(store()).approver(manual).noWriteBudget().build();
-    String delete = "DELETE FROM executives";
+    String delete = "DELETE FROM " + table;
     RowCounter productionRows = analysis -> new RowEstimate(975L, 1206L, List.of());
 
     assertRefused(airlock, sql("prod", delete), productionRows, ReasonCode.STAGING_RUN_REQUIRED);
@@ -467,7 +606,7 @@ abstract class ApprovalGateContract {
   @Test
   void aProductionEstimateFarAboveTheStagingCountIsFlagged() {
     Airlock airlock = builder(store()).approver(manual).build();
-    String delete = "DELETE FROM executives";
+    String delete = "DELETE FROM " + table;
     airlock.execute(sql("prod-staging", delete), null, execution -> {
       execution.rowsChanged(12L);
       return "ran";

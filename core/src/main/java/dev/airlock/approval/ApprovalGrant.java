@@ -58,7 +58,9 @@ public record ApprovalGrant(
    * The hash a grant is bound to: SHA-256 (lower-case hex) over the canonical JSON ({@link
    * CanonicalJson}) of the call's tool, all its arguments, its environment and its agent. The
    * call's id, session and stated reason are not part of it: re-sending the same call is the same
-   * call.
+   * call. Numbers count by the decimal the canonical form writes: {@code 1} and {@code 1.0}, or a
+   * {@code float} and the {@code double} with the same shortest decimal, are the same argument;
+   * a tool that must tell them apart should take such values as strings.
    *
    * @param call the call
    * @return 64 hex digits

@@ -44,8 +44,8 @@ public interface ApprovalStore {
   Optional<ApprovalRecord> find(String requestId);
 
   /**
-   * Returns the newest request for a call that is still open at {@code now}: pending, or approved
-   * and not yet used, and not expired.
+   * Returns the request for a call that is still open at {@code now}: an approved grant not yet
+   * used if there is one, else the newest pending request; never an expired one.
    *
    * @param bindingHash {@link ApprovalGrant#bindingHash(dev.airlock.ToolCall)} of the call
    * @param now the current time

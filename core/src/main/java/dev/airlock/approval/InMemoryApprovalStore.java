@@ -41,7 +41,8 @@ final class InMemoryApprovalStore implements ApprovalStore {
         .filter(r -> r.bindingHash().equals(bindingHash))
         .filter(r -> r.status() == ApprovalStatus.PENDING || r.status() == ApprovalStatus.APPROVED)
         .filter(r -> r.expiresAt().isAfter(now))
-        .max(Comparator.comparing(ApprovalRecord::requestedAt));
+        .max(Comparator.comparing((ApprovalRecord r) -> r.status() == ApprovalStatus.APPROVED)
+            .thenComparing(ApprovalRecord::requestedAt));
   }
 
   @Override

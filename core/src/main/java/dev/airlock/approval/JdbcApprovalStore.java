@@ -161,7 +161,8 @@ public final class JdbcApprovalStore implements ApprovalStore {
     Objects.requireNonNull(now, "now must not be null");
     return run("find the open request of a call", c -> {
       try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE binding_hash = ? AND "
-          + OPEN + " AND expires_at > ? ORDER BY requested_at DESC, request_id DESC"
+          + OPEN + " AND expires_at > ? ORDER BY CASE WHEN status = 'APPROVED' THEN 0 ELSE 1"
+          + " END, requested_at DESC, request_id DESC"
           + " FETCH FIRST 1 ROWS ONLY")) {
         ps.setString(1, bindingHash);
         ps.setLong(2, micros(now, "now"));
@@ -334,18 +335,18 @@ public final class JdbcApprovalStore implements ApprovalStore {
     return "JdbcApprovalStore[" + dialect.productName() + "]";
   }
 
-  /** Runs one piece of work on a borrowed connection, in the connection's auto-commit mode. */
+  /**
+   * Runs one piece of work on a borrowed connection, committed before the connection goes back:
+   * a pool that hands out connections without auto-commit (common with HikariCP and JPA) would
+   * otherwise roll back a used grant or an engaged kill switch when the connection is closed.
+   */
   <T> T run(String operation, SqlWork<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      return work.run(c);
-    } catch (SQLException e) {
-      throw failure(operation, e);
-    }
+    return inTransaction(operation, work);
   }
 
   /** Runs one piece of work in one transaction: committed if it returns, rolled back otherwise. */
   private <T> T inTransaction(String operation, SqlWork<T> work) {
-    return run(operation, c -> {
+    return borrowed(operation, c -> {
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
       try {
@@ -363,6 +364,14 @@ public final class JdbcApprovalStore implements ApprovalStore {
         c.setAutoCommit(autoCommit);
       }
     });
+  }
+
+  private <T> T borrowed(String operation, SqlWork<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    }
   }
 
   ApprovalStoreException failure(String operation, SQLException e) {

@@ -66,8 +66,7 @@ class ApprovedWritesPostgresTest {
         .environment(Environment.production(PROD))
         .environment(Environment.staging(STAGING, PROD))
         .sqlTool("sql", "sql")
-        .approvalStore(store)
-        .killSwitch(((JdbcApprovalStore) store).killSwitch())
+        .approvalStore(store) // and with it, by default, the store's shared kill switch
         .approver(request -> {
           asked.add(request);
           return new CompletableFuture<>();
