@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.airlock.Effect;
 import dev.airlock.KillSwitch;
 import dev.airlock.ToolCall;
-import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -26,10 +24,10 @@ class JdbcApprovalStoreWithoutAutoCommitTest {
 
   /** Every connection starts with auto-commit off and rolls back whatever is open on close. */
   private static DataSource withoutAutoCommit(DataSource data) {
-    return new DataSource() {
+    return new Databases.Delegating(data) {
       @Override
       public Connection getConnection() throws SQLException {
-        Connection c = data.getConnection();
+        Connection c = target.getConnection();
         c.setAutoCommit(false);
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
             new Class<?>[] {Connection.class}, (proxy, method, args) -> {
@@ -42,46 +40,10 @@ class JdbcApprovalStoreWithoutAutoCommitTest {
               }
               try {
                 return method.invoke(c, args);
-              } catch (java.lang.reflect.InvocationTargetException e) {
+              } catch (InvocationTargetException e) {
                 throw e.getCause();
               }
             });
-      }
-
-      @Override
-      public Connection getConnection(String user, String password) throws SQLException {
-        return getConnection();
-      }
-
-      @Override
-      public PrintWriter getLogWriter() {
-        return null;
-      }
-
-      @Override
-      public void setLogWriter(PrintWriter out) {}
-
-      @Override
-      public void setLoginTimeout(int seconds) {}
-
-      @Override
-      public int getLoginTimeout() {
-        return 0;
-      }
-
-      @Override
-      public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-      }
-
-      @Override
-      public <T> T unwrap(Class<T> type) throws SQLException {
-        throw new SQLException("not a wrapper");
-      }
-
-      @Override
-      public boolean isWrapperFor(Class<?> type) {
-        return false;
       }
     };
   }
