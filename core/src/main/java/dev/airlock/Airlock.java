@@ -25,7 +25,6 @@ import dev.airlock.sql.SqlDialect;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -110,6 +109,7 @@ public final class Airlock implements AutoCloseable {
   private final Clock clock;
   private final ApprovalStore store;
   private final ApprovalGate gate;
+  private final StagingEvidence stagingEvidence;
   private final WriteBudget writeBudget;
   private final AutoKill autoKill;
   private final Map<String, ToolHandler> handlers = new ConcurrentHashMap<>();
@@ -151,6 +151,7 @@ public final class Airlock implements AutoCloseable {
         b.requestLifetime != null ? b.requestLifetime : Builder.DEFAULT_REQUEST_LIFETIME,
         b.grantLifetime != null ? b.grantLifetime : Builder.DEFAULT_GRANT_LIFETIME,
         b.approvalTimeout != null ? b.approvalTimeout : Builder.DEFAULT_APPROVAL_TIMEOUT);
+    this.stagingEvidence = new StagingEvidence(environments.values(), store, clock, this);
     this.writeBudget = b.budgetWrites == 0 ? null
         : new WriteBudget(b.budgetWrites, b.budgetPeriod, clock);
     this.autoKill = b.autoKillCalls == 0 ? null : new AutoKill(b.autoKillCalls,
@@ -264,7 +265,10 @@ public final class Airlock implements AutoCloseable {
     if (autoKill != null) {
       autoKill.allowed(call.agent());
     }
-    recordStagingRun(call, decided, execution);
+    if (decided.analysis() != null) {
+      stagingEvidence.record(call, environments.get(call.environment()), statementHash(call),
+          execution);
+    }
     return result;
   }
 
@@ -545,7 +549,7 @@ public final class Airlock implements AutoCloseable {
     if (analysis != null && effect == Effect.DESTRUCTIVE
         && environment.tier() == Tier.PRODUCTION) {
       try {
-        staging = lastStagingRun(environment, call);
+        staging = stagingEvidence.newest(environment, statementHash(call));
       } catch (RuntimeException e) {
         log.warn("Staging runs could not be read ({}); denying call {}", e.getClass().getName(),
             call.callId());
@@ -566,46 +570,6 @@ public final class Airlock implements AutoCloseable {
     return new Decided(decision, analysis, rows, staging);
   }
 
-  /** The newest run of the call's statement on any staging mirror of {@code production}. */
-  private StagingRun lastStagingRun(Environment production, ToolCall call) {
-    String hash = statementSha256(sqlText(call), sqlParameters(call));
-    StagingRun newest = null;
-    for (Environment staging : environments.values()) {
-      if (staging.tier() == Tier.STAGING && production.name().equals(staging.mirrors())) {
-        StagingRun run = store.lastStagingRun(staging.name(), hash, Instant.EPOCH).orElse(null);
-        if (run != null && (newest == null || run.ranAt().isAfter(newest.ranAt()))) {
-          newest = run;
-        }
-      }
-    }
-    return newest;
-  }
-
-  /** After a write ran on a staging mirror: the evidence staging-first looks for on production. */
-  private void recordStagingRun(ToolCall call, Decided decided, Execution execution) {
-    Environment environment = environments.get(call.environment());
-    if (decided.analysis() == null || execution.decision().effect() == Effect.READ
-        || environment.tier() != Tier.STAGING || environment.mirrors() == null) {
-      return;
-    }
-    if (!execution.reportedRows()) {
-      return; // only work that says what it changed (as GuardedDataSource does) is evidence
-    }
-    Long rows = execution.changedRows();
-    StagingRun run = new StagingRun(statementSha256(sqlText(call), sqlParameters(call)),
-        environment.name(), environment.mirrors(), rows == null ? -1 : rows, clock.instant(),
-        call.callId(), call.agent());
-    try {
-      store.recordStagingRun(run);
-    } catch (RuntimeException e) {
-      // The run happened; without its evidence, production asks for another one (fail closed).
-      log.warn("Staging run of call {} could not be recorded ({}); production will ask for"
-          + " another", call.callId(), e.getClass().getName());
-      return;
-    }
-    audit(AuditRecords.stagingRun(run));
-  }
-
   /** The SQL text a SQL tool's call carries, or null for other tools. */
   String sqlText(ToolCall call) {
     ToolSpec spec = tools.get(call.tool());
@@ -613,9 +577,10 @@ public final class Airlock implements AutoCloseable {
         && call.arguments().get(spec.sqlArgument()) instanceof String text ? text : null;
   }
 
-  private static List<?> sqlParameters(ToolCall call) {
-    return call.arguments().get(ToolSpec.PARAMETERS_ARGUMENT) instanceof List<?> list
-        ? list : List.of();
+  /** "The same statement" of a SQL tool's call: {@link #statementSha256} of text and parameters. */
+  private String statementHash(ToolCall call) {
+    Object parameters = call.arguments().get(ToolSpec.PARAMETERS_ARGUMENT);
+    return statementSha256(sqlText(call), parameters instanceof List<?> list ? list : List.of());
   }
 
   /** The SQL re-flowed for a person to read, every comment kept; null if it cannot be. */
