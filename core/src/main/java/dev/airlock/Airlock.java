@@ -71,9 +71,10 @@ import org.slf4j.LoggerFactory;
  *       SQL_MISSING}). The analysis' reasons follow the policies' in the decision.
  *   <li>Every policy votes; the most restrictive vote wins ({@code DENY > NEEDS_APPROVAL > ALLOW})
  *       and every reason is kept, the deciding ones first. A policy that throws or returns {@code
- *       null} is a {@code DENY} ({@code POLICY_ERROR}). Unless the builder was given an {@link
- *       EffectRules} of its own, {@link EffectRules#defaults()} votes too: an Airlock never allows
- *       everything for want of rules.
+ *       null} is a {@code DENY} ({@code POLICY_ERROR}). Unless the builder was given policies of
+ *       these kinds of its own, {@link EffectRules#defaults()}, {@link RowLimit#defaults()} and
+ *       {@link StagingFirst#defaults()} vote too: an Airlock never allows everything for want of
+ *       rules.
  *   <li>What needs approval is a {@code DENY} when no approver is configured ({@code
  *       NO_APPROVER}).
  *   <li>The decision is written to the audit log before anything else happens; if it cannot be
@@ -81,8 +82,12 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>{@link #evaluate(ToolCall)} stops there: it is a pure preview that asks no person and spends
- * no budget. {@link #execute(ToolCall, ToolAction)} goes on: it asks the approver when a person
- * must approve, runs the tool only on an allow, and records the outcome.
+ * no budget. {@link #execute(ToolCall, ToolAction)} goes on: a call that needs a person uses the
+ * grant of an earlier approval of the exact same call, or becomes an approval request (after the
+ * agent's write budget); in the default {@linkplain ApprovalMode#ASYNC asynchronous mode} it is
+ * refused at once naming that request, in {@linkplain ApprovalMode#SYNC synchronous mode} Airlock
+ * waits for the answer. The tool runs only on an allow, and its outcome is recorded; every refusal
+ * of the agent's doing counts towards its {@linkplain Builder#autoKill auto-kill}.
  *
  * <p>An {@code Airlock} is immutable once built and safe for concurrent use. Close it to release
  * an audit log it opened itself ({@link Builder#auditLog(Path)}).
@@ -196,10 +201,10 @@ public final class Airlock implements AutoCloseable {
   }
 
   /**
-   * Runs a tool call through the whole flow: decides, asks the approver when a person must
-   * approve, runs {@code tool} only when the call is allowed, and records each step. After a
-   * person approved, the kill switch is read again: an engagement during the wait still stops
-   * the call.
+   * Runs a tool call through the whole flow: decides, uses a person's earlier approval of this
+   * exact call or asks for one (see {@link Builder#approvalMode}), runs {@code tool} only when the
+   * call is allowed, and records each step. After an approval, the kill switch is read again: an
+   * engagement during the wait still stops the call.
    *
    * @param call the call
    * @param tool the work behind the tool
