@@ -100,7 +100,8 @@ public final class Airlock implements AutoCloseable {
   /** Refusals that say nothing about the agent's behaviour, so the auto-kill does not count them. */
   private static final Set<ReasonCode> NOT_THE_AGENTS_DOING = Set.of(ReasonCode.KILL_SWITCH,
       ReasonCode.AUDIT_UNAVAILABLE, ReasonCode.APPROVAL_STORE_UNAVAILABLE,
-      ReasonCode.APPROVAL_TIMEOUT, ReasonCode.APPROVER_ERROR, ReasonCode.NO_APPROVER);
+      ReasonCode.APPROVAL_TIMEOUT, ReasonCode.APPROVER_ERROR, ReasonCode.NO_APPROVER,
+      ReasonCode.NO_GRANT);
 
   private final Map<String, Environment> environments;
   private final Map<String, ToolSpec> tools;

@@ -80,10 +80,6 @@ final class ApprovalGate {
     });
   }
 
-  ApprovalStore store() {
-    return store;
-  }
-
   /**
    * What becomes of a call the policies sent to a person: an {@code Allow} that used a grant (or,
    * in synchronous mode, a fresh approval), a {@code NeedsApproval} naming the waiting request,
