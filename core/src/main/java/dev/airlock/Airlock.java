@@ -1207,8 +1207,9 @@ public final class Airlock implements AutoCloseable {
      * percent or more of them were refused, the kill switch is engaged for that agent ({@code
      * AUTO_KILL}) until a person releases it. By default 50 % of at least 10 calls within 60
      * seconds. Refusals that are not the agent's doing (kill switch, audit log or approval store
-     * unavailable, approver timeout or failure, no approver) do not count; a call waiting for a
-     * person counts when it is answered. Kept per JVM (a Resilience4j circuit breaker per agent).
+     * unavailable, approver timeout or failure, no approver, no grant to resume) do not count; a
+     * call waiting for a person counts when it is answered. Kept per JVM (a Resilience4j circuit
+     * breaker per agent).
      *
      * @param minimumCalls from 1 to 10,000
      * @param refusalPercent from 1 to 100
