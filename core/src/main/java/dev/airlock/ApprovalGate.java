@@ -136,8 +136,8 @@ final class ApprovalGate {
         return storeUnavailable(call, pending, e);
       }
     }
-    Decision refused = airlock.appendOrDeny(AuditRecords.approvalRequest(request, pending),
-        call, pending);
+    Decision refused = airlock.appendOrDeny(
+        AuditRecords.approvalRequest(request, pending, hash), call, pending);
     if (!(refused instanceof Decision.NeedsApproval)) {
       // A request that cannot be recorded is closed again: nobody may approve it unrecorded.
       close(request.requestId(), "the request could not be written to the audit log");

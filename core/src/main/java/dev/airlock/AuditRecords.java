@@ -1,7 +1,6 @@
 package dev.airlock;
 
 import dev.airlock.approval.ApprovalDecision;
-import dev.airlock.approval.ApprovalGrant;
 import dev.airlock.approval.ApprovalRecord;
 import dev.airlock.approval.ApprovalRequest;
 import dev.airlock.audit.AuditEvent;
@@ -24,12 +23,13 @@ final class AuditRecords {
   }
 
   /** A request for approval was made: what the person is shown, minus the formatted copy. */
-  static AuditEvent approvalRequest(ApprovalRequest request, Decision.NeedsApproval pending) {
+  static AuditEvent approvalRequest(ApprovalRequest request, Decision.NeedsApproval pending,
+      String bindingHash) {
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("requestId", request.requestId());
     fields.put("decisionId", pending.id());
     fields.put("callId", request.call().callId());
-    fields.put("bindingSha256", ApprovalGrant.bindingHash(request.call()));
+    fields.put("bindingSha256", bindingHash);
     fields.put("tool", request.call().tool());
     fields.put("environment", request.environment().name());
     fields.put("agent", request.agent());

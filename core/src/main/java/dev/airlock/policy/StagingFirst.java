@@ -106,10 +106,10 @@ public final class StagingFirst implements Policy {
     StagingRun run = context.staging().orElse(null);
     if (run == null || run.ranAt().isBefore(context.now().minus(window))) {
       String last = run == null ? "" : " (the last one, on '" + run.stagingEnvironment() + "' at "
-          + run.ranAt() + ", is older than " + window.toHours() + " h)";
+          + run.ranAt() + ", is older than " + windowText() + ")";
       return Vote.deny(ReasonCode.STAGING_RUN_REQUIRED, "this destructive statement has not run"
           + " successfully on a staging environment that mirrors '" + production + "' within the"
-          + " last " + window.toHours() + " h" + last + "; run the exact same statement there"
+          + " last " + windowText() + last + "; run the exact same statement there"
           + " first (declare one with Environment.staging(name, \"" + production + "\") if there"
           + " is none)");
     }
@@ -128,6 +128,11 @@ public final class StagingFirst implements Policy {
     return Vote.needsApproval(ReasonCode.STAGING_RUN_FOUND, ran + (estimate.isPresent()
         ? "; production would touch " + estimate.getAsLong() + " rows" : "")
         + "; a person must still approve it on production");
+  }
+
+  /** "24 h", or "90 min" for a window that is not whole hours. */
+  private String windowText() {
+    return window.toMinutes() % 60 == 0 ? window.toHours() + " h" : window.toMinutes() + " min";
   }
 
   private String formatRatio() {

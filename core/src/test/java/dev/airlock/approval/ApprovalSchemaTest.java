@@ -82,9 +82,9 @@ class ApprovalSchemaTest {
     JdbcApprovalStore second = JdbcApprovalStore.builder(data).build();
 
     assertThat(second.find("r1")).isPresent();
-    assertThat(Databases.count(data, "SELECT COUNT(*) FROM airlock_schema_version"))
+    assertThat(Postgres.count(data, "SELECT COUNT(*) FROM airlock_schema_version"))
         .isEqualTo(1);
-    assertThat(Databases.count(data, "SELECT MAX(version) FROM airlock_schema_version"))
+    assertThat(Postgres.count(data, "SELECT MAX(version) FROM airlock_schema_version"))
         .isEqualTo(ApprovalSchema.latestVersion());
   }
 
@@ -106,7 +106,7 @@ class ApprovalSchemaTest {
         for (Future<JdbcApprovalStore> build : builds) {
           assertThat(build.get(30, TimeUnit.SECONDS).pending(Instant.EPOCH)).isEmpty();
         }
-        assertThat(Databases.count(data, "SELECT COUNT(*) FROM airlock_schema_version"))
+        assertThat(Postgres.count(data, "SELECT COUNT(*) FROM airlock_schema_version"))
             .isEqualTo(1);
       }
     } finally {
@@ -134,7 +134,7 @@ class ApprovalSchemaTest {
           f.get(30, TimeUnit.SECONDS);
         }
         ApprovalSchema.check(data, StoreDialect.H2);
-        assertThat(Databases.count(data, "SELECT COUNT(*) FROM airlock_schema_version"))
+        assertThat(Postgres.count(data, "SELECT COUNT(*) FROM airlock_schema_version"))
             .isEqualTo(1);
       }
     } finally {
@@ -152,7 +152,7 @@ class ApprovalSchemaTest {
         .withMessageContaining(script(database))
         .withMessageContaining("airlock_approvals")
         .withMessageContaining("applySchema(true)");
-    assertThat(Databases.count(data, "SELECT COUNT(*) FROM information_schema.tables"
+    assertThat(Postgres.count(data, "SELECT COUNT(*) FROM information_schema.tables"
         + " WHERE LOWER(table_name) LIKE 'airlock%'")).isZero();
   }
 
@@ -160,7 +160,7 @@ class ApprovalSchemaTest {
   void aPostgresScriptRunByHandSatisfiesTheCheck() throws IOException {
     DataSource data = fresh("postgresql");
     // One Statement.execute of the whole file, as psql or a migration tool would send it.
-    Databases.run(data, text(POSTGRES_SCRIPT));
+    Postgres.run(data, text(POSTGRES_SCRIPT));
 
     JdbcApprovalStore store = JdbcApprovalStore.builder(data).applySchema(false).build();
 
@@ -170,7 +170,7 @@ class ApprovalSchemaTest {
   @Test
   void anH2ScriptRunByHandSatisfiesTheCheck() {
     DataSource data = fresh("h2");
-    Databases.run(data, "RUNSCRIPT FROM 'classpath:/" + H2_SCRIPT + "'");
+    Postgres.run(data, "RUNSCRIPT FROM 'classpath:/" + H2_SCRIPT + "'");
 
     JdbcApprovalStore store = JdbcApprovalStore.builder(data).applySchema(false).build();
 
@@ -182,14 +182,14 @@ class ApprovalSchemaTest {
   void tablesWithoutTheirVersionNameTheScriptToRun(String database) {
     DataSource data = fresh(database);
     JdbcApprovalStore.builder(data).build();
-    Databases.run(data, "DELETE FROM airlock_schema_version");
+    Postgres.run(data, "DELETE FROM airlock_schema_version");
 
     assertThatIllegalStateException()
         .isThrownBy(() -> JdbcApprovalStore.builder(data).applySchema(false).build())
         .withMessageContaining("version 0")
         .withMessageContaining(script(database));
     assertThat(JdbcApprovalStore.builder(data).build().pending(Instant.EPOCH)).isEmpty();
-    assertThat(Databases.count(data, "SELECT MAX(version) FROM airlock_schema_version"))
+    assertThat(Postgres.count(data, "SELECT MAX(version) FROM airlock_schema_version"))
         .isEqualTo(1);
   }
 
@@ -198,7 +198,7 @@ class ApprovalSchemaTest {
   void aNewerSchemaIsRefused(String database) {
     DataSource data = fresh(database);
     JdbcApprovalStore.builder(data).build();
-    Databases.run(data, "INSERT INTO airlock_schema_version (version) VALUES (2)");
+    Postgres.run(data, "INSERT INTO airlock_schema_version (version) VALUES (2)");
 
     for (boolean apply : new boolean[] {true, false}) {
       assertThatIllegalStateException()

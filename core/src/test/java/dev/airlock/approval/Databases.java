@@ -7,7 +7,6 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.Statement;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -35,35 +34,8 @@ final class Databases {
 
   /** Empties the store's tables, keeping the schema. */
   static void clear(DataSource data) {
-    try (Connection c = data.getConnection(); Statement s = c.createStatement()) {
-      s.execute("DELETE FROM airlock_approvals");
-      s.execute("DELETE FROM airlock_staging_runs");
-      s.execute("DELETE FROM airlock_kill_switch");
-    } catch (SQLException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  /** Runs statements on one connection. */
-  static void run(DataSource data, String... statements) {
-    try (Connection c = data.getConnection(); Statement s = c.createStatement()) {
-      for (String sql : statements) {
-        s.execute(sql);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  /** The first column of the first row of a query. */
-  static long count(DataSource data, String sql) {
-    try (Connection c = data.getConnection(); Statement s = c.createStatement();
-        var rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
+    Postgres.run(data, "DELETE FROM airlock_approvals", "DELETE FROM airlock_staging_runs",
+        "DELETE FROM airlock_kill_switch");
   }
 
   /** A data source that passes every call on, or refuses every connection while failing. */

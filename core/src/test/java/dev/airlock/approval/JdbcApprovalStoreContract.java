@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.airlock.Effect;
 import dev.airlock.StagingRun;
 import dev.airlock.ToolCall;
+import dev.airlock.jdbc.Postgres;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
@@ -54,7 +55,7 @@ abstract class JdbcApprovalStoreContract extends ApprovalStoreContract {
   void aCallChangedOutsideAirlockIsNeverReturned() {
     ApprovalRecord asked = ask("r1", "DELETE FROM orders WHERE id = 7", T0);
     approve("r1", T0.plusSeconds(1));
-    Databases.run(dataSource(), "UPDATE airlock_approvals SET call_json ="
+    Postgres.run(dataSource(), "UPDATE airlock_approvals SET call_json ="
         + " REPLACE(call_json, 'id = 7', 'id > 0') WHERE request_id = 'r1'");
 
     assertThatThrownBy(() -> store.find("r1")).isInstanceOf(ApprovalStoreException.class)
@@ -66,7 +67,7 @@ abstract class JdbcApprovalStoreContract extends ApprovalStoreContract {
   @Test
   void aStatusUnknownToAirlockIsRefused() {
     ask("r1", "DELETE FROM orders WHERE id = 7", T0);
-    Databases.run(dataSource(), "UPDATE airlock_approvals SET status = 'MAYBE'");
+    Postgres.run(dataSource(), "UPDATE airlock_approvals SET status = 'MAYBE'");
 
     assertThatThrownBy(() -> store.find("r1")).isInstanceOf(ApprovalStoreException.class)
         .hasMessageContaining("r1").hasMessageContaining("changed outside Airlock");

@@ -76,7 +76,8 @@ public final class Postgres {
     }
   }
 
-  static long count(DataSource data, String sql) {
+  /** The first column of the first row of a query. */
+  public static long count(DataSource data, String sql) {
     try (Connection c = data.getConnection(); Statement s = c.createStatement();
         var rs = s.executeQuery(sql)) {
       rs.next();
